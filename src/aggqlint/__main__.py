@@ -1,0 +1,3 @@
+from aggqlint.cli import main
+
+main()

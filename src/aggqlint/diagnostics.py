@@ -1,0 +1,93 @@
+"""The one value every check produces: a located, coded diagnostic."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    # Ordered so that `severity >= fail_on` reads naturally.
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; use error, warning or info") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    file: str
+    line: int | None = None  # 1-based; None when the input had no source text (Python API)
+    column: int | None = None  # 1-based
+    pointer: str = ""  # RFC 6901 JSON pointer into the document
+    document: int = 0  # index of the YAML document in the file
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    rule: str = ""  # short rule name, e.g. "unknown-metric"
+    suggestion: str | None = None  # one-line hint, or the corrected YAML fragment
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return replace(self, severity=severity)
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        loc = self.location
+        return (loc.file, loc.document, loc.line or 0, loc.column or 0, self.code)
+
+    def as_dict(self) -> dict[str, Any]:
+        loc = self.location
+        return {
+            "file": loc.file,
+            "line": loc.line,
+            "column": loc.column,
+            "code": self.code,
+            "severity": str(self.severity),
+            "rule": self.rule,
+            "message": self.message,
+            "pointer": loc.pointer,
+            "document": loc.document,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a check reports: a code and a place in the data; the engine adds file and line."""
+
+    code: str
+    pointer: str  # JSON pointer relative to the data the check was given
+    message: str
+    suggestion: str | None = None
+    at_key: bool = False  # point at the mapping key rather than its value (unknown fields)
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def pointer_join(base: str, *parts: str | int) -> str:
+    """Append reference tokens to a JSON pointer, escaping them as RFC 6901 asks."""
+    out = base
+    for part in parts:
+        token = str(part).replace("~", "~0").replace("/", "~1")
+        out = f"{out}/{token}"
+    return out
+
+
+def pointer_parts(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]

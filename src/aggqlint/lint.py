@@ -1,0 +1,247 @@
+"""The engine: paths or payloads in, diagnostics out. No printing, no click."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aggqlint.definition import ReportDefinition, read_definition
+from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity
+from aggqlint.endpoints import Endpoint, resolve_endpoint
+from aggqlint.policy import Policy
+from aggqlint.ruleset import rule
+from aggqlint.schema import check_body
+from aggqlint.source import Document, Source, parse_source, read_source
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class LintOptions:
+    endpoint: str | None = None  # for bare bodies: --endpoint
+    now: datetime | None = None
+    policy_for: Callable[[Path], Policy] | None = None  # the config's policy for a file
+
+
+@dataclass
+class CheckedFile:
+    path: str
+    source: Source
+    definitions: list[ReportDefinition]
+    diagnostics: list[Diagnostic]
+    policy: Policy
+
+
+@dataclass
+class LintResult:
+    files: list[CheckedFile] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in f.diagnostics]
+
+
+class UsageError(Exception):
+    """A problem with how aggqlint was called (exit 2), not with a checked file."""
+
+
+def collect_paths(paths: Iterable[str]) -> list[Path]:
+    """The files to check: given files as they are, directories walked for YAML and JSON."""
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found.extend(_walk(path))
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+        else:
+            raise UsageError(f"no such file or directory: {text}")
+    return found
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    # os.walk does not follow symlinked directories, so a symlink loop cannot trap it.
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
+                yield Path(directory) / name
+
+
+def display_path(path: Path) -> str:
+    """Paths as the user would type them: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if not path.is_absolute() or _inside_cwd(path) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _inside_cwd(path: Path) -> bool:
+    try:
+        path.resolve().relative_to(Path.cwd().resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintResult:
+    options = options or LintOptions()
+    result = LintResult()
+    for path in collect_paths(paths):
+        policy = options.policy_for(path) if options.policy_for else Policy()
+        name = display_path(path)
+        source = read_source(path, name)
+        result.files.append(_check_source(source, options, policy))
+    _flag_duplicate_reports(result)
+    return result
+
+
+def lint_text(
+    text: str | bytes,
+    name: str = "<text>",
+    options: LintOptions | None = None,
+    policy: Policy | None = None,
+) -> list[Diagnostic]:
+    """Lint YAML or JSON text (a report definition or a bare body) without touching disk."""
+    as_json = name.lower().endswith(".json")
+    source = parse_source(text, name, as_json=as_json)
+    return _check_source(source, options or LintOptions(), policy or Policy()).diagnostics
+
+
+def lint_file(path: str | Path, options: LintOptions | None = None) -> list[Diagnostic]:
+    return lint_paths([str(path)], options).diagnostics
+
+
+def lint_payload(
+    body: dict[str, Any], endpoint: str, now: datetime | None = None
+) -> list[Diagnostic]:
+    """Lint a request body built in code; diagnostics carry pointers but no line numbers."""
+    resolved = resolve_endpoint(endpoint)  # EndpointError (a ValueError) for a bad name
+    findings = _check_body(body, resolved, [], None, now, {}, None)
+    location = Location("<payload>", None, None)
+    out = [_diagnostic(f, "", location) for f in findings]
+    return sorted(out, key=lambda d: d.location.pointer)
+
+
+def _check_source(source: Source, options: LintOptions, policy: Policy) -> CheckedFile:
+    diagnostics: list[Diagnostic] = []
+    line, column = source.error_position
+    for finding in source.findings:
+        diagnostics.append(_diagnostic(finding, "", Location(source.path, line, column)))
+    definitions = []
+    hint = options.endpoint or policy.endpoint
+    for document in source.documents:
+        definition = read_definition(document, hint)
+        definitions.append(definition)
+        findings = [(f, "") for f in document.findings + definition.findings]
+        body = definition.body
+        if definition.endpoint is not None and isinstance(body, dict):
+            scalars = _relative_scalars(document, definition.body_pointer)
+            for finding in _check_body(
+                body,
+                definition.endpoint,
+                definition.windows,
+                definition.chunk,
+                options.now,
+                policy.limits,
+                scalars,
+                definition.is_envelope,
+            ):
+                findings.append((finding, definition.body_pointer))
+        for finding, base in findings:
+            diagnostics.append(_locate(finding, base, source, document))
+    diagnostics = policy.apply(diagnostics)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return CheckedFile(source.path, source, definitions, diagnostics, policy)
+
+
+def _relative_scalars(document: Document, base: str) -> dict[str, Any]:
+    if not base:
+        return document.scalars
+    return {p[len(base) :]: raw for p, raw in document.scalars.items() if p.startswith(base + "/")}
+
+
+def _check_body(
+    body: dict[str, Any],
+    endpoint: Endpoint,
+    windows: list[str],
+    chunk: str | None,
+    now: datetime | None,
+    limits: dict[str, Any],
+    scalars: dict[str, Any] | None,
+    in_envelope: bool = False,
+) -> list[Finding]:
+    from aggqlint.rules import RuleContext, run_families
+
+    findings = check_body(body, endpoint, scalars)
+    context = RuleContext(body, endpoint, windows, chunk, limits, now, in_envelope)
+    for family, outcome in run_families(context):
+        if isinstance(outcome, BaseException):
+            findings.append(
+                Finding(
+                    "AQL009",
+                    "",
+                    f"rule family '{family}' failed on this document "
+                    f"({type(outcome).__name__}: {outcome}); other checks still ran",
+                )
+            )
+        else:
+            findings.append(outcome)
+    return findings
+
+
+def _locate(finding: Finding, base: str, source: Source, document: Document) -> Diagnostic:
+    pointer = _join(base, finding.pointer)
+    line, column = document.positions.locate(pointer, finding.at_key)
+    return _diagnostic(finding, base, Location(source.path, line, column, pointer, document.index))
+
+
+def _join(base: str, pointer: str) -> str:
+    # Findings about the envelope (windows, chunk) use "../" to step out of the body.
+    while pointer.startswith("/.."):
+        pointer = pointer[3:]
+        base = base.rsplit("/", 1)[0] if base else ""
+    return base + pointer
+
+
+def _diagnostic(finding: Finding, base: str, location: Location) -> Diagnostic:
+    meta = rule(finding.code)
+    return Diagnostic(
+        code=finding.code,
+        severity=meta.severity,
+        message=finding.message,
+        location=location,
+        rule=meta.name,
+        suggestion=finding.suggestion,
+        data=finding.data,
+    )
+
+
+def _flag_duplicate_reports(result: LintResult) -> None:
+    seen: dict[str, str] = {}
+    for checked in result.files:
+        added = []
+        for definition in checked.definitions:
+            name = definition.name
+            if not name:
+                continue
+            if name in seen:
+                finding = Finding(
+                    "AQL026", "/report", f"report '{name}' is already defined in {seen[name]}"
+                )
+                added.append(_locate(finding, "", checked.source, definition.document))
+            else:
+                line, _ = definition.document.positions.locate("/report")
+                seen[name] = f"{checked.path}:{line}"
+        if added:
+            checked.diagnostics = sorted(
+                checked.diagnostics + checked.policy.apply(added), key=Diagnostic.sort_key
+            )
+
+
+def exit_code(result: LintResult, fail_on: Severity = Severity.ERROR) -> int:
+    return 1 if any(d.severity >= fail_on for d in result.diagnostics) else 0

@@ -1,0 +1,69 @@
+"""`file:line:col: CODE severity message`, an indented fix where there is one, a summary line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aggqlint.diagnostics import Diagnostic, Severity
+from aggqlint.output import Style
+
+if TYPE_CHECKING:
+    from aggqlint.lint import LintResult
+
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def render(result: LintResult, style: Style) -> str:
+    lines = []
+    shown = [d for d in result.diagnostics if not style.quiet or d.severity is Severity.ERROR]
+    for diagnostic in shown:
+        lines.append(format_line(diagnostic, style))
+        fix = _fix_block(diagnostic)
+        if fix:
+            lines.extend(f"    {line}" for line in fix.splitlines())
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def format_line(diagnostic: Diagnostic, style: Style) -> str:
+    loc = diagnostic.location
+    where = loc.file
+    if loc.line is not None:
+        where += f":{loc.line}:{loc.column}"
+    severity = str(diagnostic.severity)
+    if style.color:
+        severity = f"\033[{_COLORS[diagnostic.severity]}m{severity}\033[0m"
+        where = f"\033[1m{where}\033[0m"
+    return f"{where}: {diagnostic.code} {severity} {diagnostic.message}"
+
+
+def _fix_block(diagnostic: Diagnostic) -> str | None:
+    """A suggestion worth its own lines: a corrected fragment the message does not already show."""
+    suggestion = diagnostic.suggestion
+    if not suggestion or f"'{suggestion}'" in diagnostic.message:
+        return None
+    if "\n" in suggestion or ": " in suggestion:
+        return "fix:\n" + "\n".join(f"  {line}" for line in suggestion.splitlines())
+    return f"fix: {suggestion}"
+
+
+def summary(result: LintResult) -> str:
+    counts = {severity: 0 for severity in Severity}
+    files_with = set()
+    for diagnostic in result.diagnostics:
+        counts[diagnostic.severity] += 1
+        files_with.add(diagnostic.location.file)
+    checked = len(result.files)
+    noun = "file" if checked == 1 else "files"
+    parts = [
+        f"{counts[s]} {s!s}{'s' if counts[s] != 1 else ''}"
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if counts[s]
+    ]
+    if not parts:
+        return f"no problems ({checked} {noun} checked)"
+    affected = len(files_with)
+    return (
+        f"{', '.join(parts)} in {affected} file{'s' if affected != 1 else ''} "
+        f"({checked} {noun} checked)"
+    )

@@ -1,0 +1,32 @@
+"""What the configuration decides for one file: which rules, how severe, with what limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aggqlint.diagnostics import Diagnostic, Severity
+
+
+@dataclass(frozen=True)
+class Policy:
+    select: frozenset[str] = frozenset()  # codes or code prefixes; empty means all
+    ignore: frozenset[str] = frozenset()
+    severity: dict[str, Severity] = field(default_factory=dict)  # code -> severity override
+    endpoint: str | None = None  # endpoint for bare bodies in this file (glob map or --endpoint)
+    limits: dict[str, Any] = field(default_factory=dict)  # the profile's limits
+    fail_on: Severity = Severity.ERROR
+
+    def enabled(self, code: str) -> bool:
+        if self.select and not any(code.startswith(prefix) for prefix in self.select):
+            return False
+        return not any(code.startswith(prefix) for prefix in self.ignore)
+
+    def apply(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        kept = []
+        for diagnostic in diagnostics:
+            if not self.enabled(diagnostic.code):
+                continue
+            override = self.severity.get(diagnostic.code)
+            kept.append(diagnostic.with_severity(override) if override else diagnostic)
+        return kept

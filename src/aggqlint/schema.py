@@ -1,0 +1,415 @@
+"""JSON Schema validation of request bodies and envelopes, with messages a human can act on.
+
+jsonschema reports what failed in the schema's words; here each error becomes one finding in
+the user's words: which field, in which endpoint's query, and what to write instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from aggqlint import catalog
+from aggqlint.data import load_json, load_yaml
+from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.endpoints import Endpoint
+from aggqlint.source import RawScalar
+
+# Labels for nested models, by the end of their model name.
+_NESTED_LABELS = (
+    ("Predicate", "filter predicate"),
+    ("Clause", "filter clause"),
+    ("Filter", "filter"),
+    ("View", "view"),
+    ("Sort", "sortMetric"),
+    ("Metric", "metric entry"),
+    ("PagingSpec", "paging"),
+    ("AggregationRange", "view range"),
+    ("NumericRange", "range"),
+    ("Aggregation", "aggregation"),
+)
+_JSON_TYPES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+_SCALAR_TYPES = {"string", "integer", "number", "boolean"}
+
+
+class _Model:
+    """A validator plus the names of the models inside one schema."""
+
+    def __init__(self, schema: dict[str, Any], label: str) -> None:
+        from jsonschema import Draft202012Validator  # deferred: costly import
+
+        self.schema = schema
+        self.validator: Any = Draft202012Validator(schema)
+        self.label = label
+        self.names: dict[int, str] = {id(schema): ""}
+        for name, body in schema.get("$defs", {}).items():
+            self.names[id(body)] = name
+
+    def where(self, subschema: dict[str, Any]) -> tuple[str, bool]:
+        """(model name, is the request model itself) of the schema object an error came from."""
+        name = self.names.get(id(subschema))
+        if name is None:
+            return "", False
+        return (name or self.schema.get("title", "")), name == ""
+
+    def context(self, subschema: dict[str, Any]) -> str:
+        name, top = self.where(subschema)
+        if top or not name:
+            return self.label
+        for suffix, label in _NESTED_LABELS:
+            if name.endswith(suffix):
+                return label
+        return name
+
+
+@functools.cache
+def _model_for(endpoint: Endpoint) -> _Model:
+    return _Model(endpoint.schema(), f"{endpoint.name} query")
+
+
+@functools.cache
+def _envelope_model() -> _Model:
+    schema = dict(load_json("schemas", "report.schema.json"))
+    # The envelope schema's allOf routes `query` to the endpoint's body schema for editors;
+    # aggqlint checks the body on its own (with better messages), so only the envelope is
+    # validated here.
+    schema.pop("allOf", None)
+    return _Model(schema, "report definition")
+
+
+def check_body(
+    body: Any, endpoint: Endpoint, scalars: dict[str, RawScalar] | None = None
+) -> list[Finding]:
+    """Schema findings for a request body; pointers are relative to the body."""
+    model = _model_for(endpoint)
+    return list(_translate(model, body, endpoint, scalars or {}, ""))
+
+
+def check_envelope(document: dict[str, Any]) -> list[Finding]:
+    model = _envelope_model()
+    findings = []
+    for finding in _translate(model, document, None, {}, ""):
+        findings.append(
+            Finding("AQL025", finding.pointer, finding.message, finding.suggestion, finding.at_key)
+        )
+    return findings
+
+
+def _translate(
+    model: _Model,
+    body: Any,
+    endpoint: Endpoint | None,
+    scalars: dict[str, RawScalar],
+    base: str,
+) -> Iterator[Finding]:
+    for error in model.validator.iter_errors(body):
+        pointer = pointer_join(base, *error.absolute_path)
+        handler = _HANDLERS.get(error.validator, _generic)
+        yield from handler(model, error, pointer, body, endpoint, scalars)
+
+
+def _additional(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    known = list(error.schema.get("properties", {}))
+    where = model.context(error.schema)
+    aliases = load_yaml("rules", "aliases.yaml").get("fields", {})
+    for name in sorted(set(error.instance) - set(known), key=list(error.instance).index):
+        entry = aliases.get(name) if endpoint is not None else None
+        if entry and entry.get("only") and endpoint and not _kind_matches(endpoint, entry["only"]):
+            entry = None
+        field_pointer = pointer_join(pointer, name)
+        message = f"unknown field '{name}' in {where}"
+        suggestion = None
+        code = "AQL200"
+        if entry:
+            code = entry.get("code", code)
+            if entry.get("use") and entry["use"] in known:
+                message += f"; use '{entry['use']}'"
+            if entry.get("hint"):
+                message += f"; {entry['hint']}"
+            if entry.get("fix") and pointer == "":
+                from aggqlint.rules import shapes
+
+                suggestion = shapes.fix(entry["fix"], error.instance, name)
+        else:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            lowered = [k for k in known if k.lower() == name.lower()]
+            if lowered or close:
+                right = (lowered or close)[0]
+                message += f"; did you mean '{right}'?"
+                suggestion = right
+        yield Finding(code, field_pointer, message, suggestion, at_key=True, data={"field": name})
+
+
+def _kind_matches(endpoint: Endpoint, kinds: Iterable[str]) -> bool:
+    return any(endpoint.kind.startswith(kind) for kind in kinds)
+
+
+def _required(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    where = model.context(error.schema)
+    for name in error.validator_value:
+        if isinstance(error.instance, dict) and name not in error.instance:
+            suggestion = None
+            message = f"'{name}' is required in {where}"
+            if endpoint is not None and pointer == "":
+                from aggqlint.rules import shapes
+
+                suggestion = shapes.fix(name, error.instance, name)
+            yield Finding("AQL203", pointer, message, suggestion, data={"field": name})
+
+
+def _enum(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    value = error.instance
+    if isinstance(value, dict | list):
+        return  # the type error on the same value says it better
+    allowed = [str(v) for v in error.validator_value]
+    prop, owner_schema = _owner(model, error)
+    owner, top = model.where(owner_schema) if owner_schema is not None else ("", False)
+    role = catalog.role_of(owner, prop, top) if prop else None
+    text = str(value)
+    same_case = [a for a in allowed if isinstance(value, str) and a.lower() == value.lower()]
+    if same_case:
+        yield Finding(
+            "AQL207",
+            pointer,
+            f"'{text}' should be written '{same_case[0]}'; the API's names are case-sensitive "
+            "in its schema, even where the server tolerates other spellings",
+            same_case[0],
+        )
+        return
+    where = endpoint.name if endpoint else model.label
+    if role in ("metric", "dimension") and isinstance(value, str):
+        yield _unknown_name(value, role, allowed, pointer, where, prop)
+        return
+    shown = ", ".join(allowed[:8]) + (", …" if len(allowed) > 8 else "")
+    close = difflib.get_close_matches(text, allowed, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {shown}"
+    yield Finding(
+        "AQL206",
+        pointer,
+        f"invalid value '{text}' for '{prop or 'value'}' in {model.context(owner_schema or {})}"
+        f"{hint}",
+        close[0] if close else None,
+    )
+
+
+def _unknown_name(
+    value: str, role: str, allowed: list[str], pointer: str, where: str, prop: str
+) -> Finding:
+    noun = "metric" if role == "metric" else "dimension"
+    code = "AQL201" if role == "metric" else "AQL202"
+    known_wrong, right = catalog.known_wrong_name(value, role)
+    note = load_yaml("rules", "aliases.yaml").get("notes", {}).get(value)
+    if note:
+        return Finding(code, pointer, f"'{value}' is not a {noun} of {where}; {note}")
+    if known_wrong and right in allowed:
+        return Finding(
+            code, pointer, f"unknown {noun} '{value}' for {where}; did you mean '{right}'?", right
+        )
+    if value not in allowed:
+        others = [name for name in catalog.endpoints_taking(value, role) if name != where]
+        if others:
+            takers = ", ".join(others[:3])
+            return Finding(
+                "AQL208",
+                pointer,
+                f"{noun} '{value}' is not available in {where}; it belongs to {takers}",
+                others[0],
+                data={"endpoints": others},
+            )
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    lowered = value.lower().replace(".", "").replace("_", "")
+    fuzzy = [a for a in allowed if lowered and a.lower().endswith(lowered)]
+    candidates: list[str | None] = [*close, *fuzzy, None]
+    guess = candidates[0]
+    hint = f"; did you mean '{guess}'?" if guess else f" (`aggqlint catalog {where}` lists them)"
+    if known_wrong and right is None:
+        hint = f"; no {noun} of that name exists (`aggqlint catalog {where}` lists them)"
+    elif known_wrong:
+        guess = None
+        hint = f"; the real name is '{right}', which {where} does not take"
+    return Finding(code, pointer, f"unknown {noun} '{value}' for {where}{hint}", guess)
+
+
+def _owner(model: _Model, error: Any) -> tuple[str, dict[str, Any] | None]:
+    """The property whose enum failed and the model schema that declares it."""
+    path = list(error.absolute_path)
+    # An array item's enum belongs to the array property one step up.
+    while path and isinstance(path[-1], int):
+        path.pop()
+    prop = str(path[-1]) if path else ""
+    return prop, _schema_of_instance_parent(model, error)
+
+
+def _schema_of_instance_parent(model: _Model, error: Any) -> dict[str, Any] | None:
+    path = list(error.absolute_path)
+    while path and isinstance(path[-1], int):
+        path.pop()
+    if not path:
+        return None
+    path.pop()  # the property itself
+    schema: dict[str, Any] = model.schema
+    for part in path:
+        schema = _resolve(model, schema)
+        if isinstance(part, int):
+            schema = schema.get("items", {})
+        else:
+            schema = schema.get("properties", {}).get(part, {})
+    return _resolve(model, schema)
+
+
+def _resolve(model: _Model, schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        resolved: dict[str, Any] = model.schema["$defs"][ref.removeprefix("#/$defs/")]
+        return resolved
+    return schema
+
+
+def _type(
+    model: _Model,
+    error: Any,
+    pointer: str,
+    body: Any,
+    endpoint: Endpoint | None,
+    scalars: dict[str, RawScalar],
+) -> Iterator[Finding]:
+    expected = error.validator_value
+    expected_types = [expected] if isinstance(expected, str) else list(expected)
+    value = error.instance
+    got = _JSON_TYPES.get(type(value), type(value).__name__)
+    prop, owner_schema = _owner(model, error)
+    where = model.context(owner_schema) if owner_schema is not None else model.label
+    name = _field_label(error.absolute_path)
+    raw = scalars.get(pointer)
+    want = " or ".join(_article(t) for t in expected_types)
+    if "string" in expected_types and raw is not None and raw.text != _json_text(value):
+        # YAML 1.1 changed what was written (`no` -> false, `0123` -> 83): the server would
+        # get a different value than the one in the file.
+        yield Finding(
+            "AQL003",
+            pointer,
+            f"YAML reads {raw.text} as {got} {_json_text(value)}, not the text "
+            f"'{raw.text}'; quote it",
+            f"'{raw.text}'",
+        )
+        return
+    if set(expected_types) & _SCALAR_TYPES and _coercible(value, expected_types):
+        yield Finding(
+            "AQL205",
+            pointer,
+            f"{name} is {got} where the API takes {want}; the server converts it, but write "
+            f"{_canonical(value, expected_types)} to say what you mean",
+            _canonical(value, expected_types),
+        )
+        return
+    if prop in ("metrics", "detailMetrics") and isinstance(value, dict) and endpoint:
+        yield _metric_object(value, pointer, endpoint)
+        return
+    if prop == "filter" and isinstance(value, list):
+        yield Finding(
+            "AQL204",
+            pointer,
+            f"'filter' must be an object {{type: and|or, predicates: [...]}} in {where}, "
+            "not a list",
+            "filter: {type: and, predicates: [...]}",
+        )
+        return
+    yield Finding("AQL204", pointer, f"{name} must be {want} in {where}, not {got}")
+
+
+def _metric_object(value: dict[str, Any], pointer: str, endpoint: Endpoint) -> Finding:
+    name = next((value[k] for k in ("name", "id", "metric") if isinstance(value.get(k), str)), None)
+    message = f"metrics are plain names from the {endpoint.name} list (e.g. 'tHandle'), not objects"
+    suggestion = None
+    vocab = catalog.vocabulary(endpoint).query_metrics
+    if name is not None and name not in vocab:
+        inner = _unknown_name(name, "metric", list(vocab), pointer, endpoint.name, "metrics")
+        suggestion = inner.suggestion
+        message += f"; '{name}' is not a metric either"
+        message += f": did you mean '{suggestion}'?" if suggestion else ""
+    elif name is not None:
+        suggestion = name
+    return Finding("AQL209", pointer, message, suggestion, data={"name": name})
+
+
+def _coercible(value: Any, expected: list[str]) -> bool:
+    """Whether the server's JSON binding converts this scalar losslessly (Jackson does)."""
+    if isinstance(value, bool):
+        return "string" in expected
+    if isinstance(value, int | float):
+        return "string" in expected or ("integer" in expected and float(value).is_integer())
+    if isinstance(value, str):
+        text = value.strip()
+        if "integer" in expected and text.lstrip("-").isdigit():
+            return True
+        if "number" in expected:
+            try:
+                float(text)
+                return True
+            except ValueError:
+                return False
+        return "boolean" in expected and text in ("true", "false")
+    return False
+
+
+def _canonical(value: Any, expected: list[str]) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    return f"'{_json_text(value)}'"
+
+
+def _json_text(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def _article(kind: str) -> str:
+    return {"object": "an object", "array": "a list", "integer": "an integer"}.get(
+        kind, f"a {kind}"
+    )
+
+
+def _field_label(path: Iterable[Any]) -> str:
+    parts = list(path)
+    if not parts:
+        return "the body"
+    last = parts[-1]
+    if isinstance(last, int) and len(parts) > 1:
+        return f"item {last} of '{parts[-2]}'"
+    return f"'{last}'"
+
+
+def _generic(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    name = _field_label(error.absolute_path)
+    yield Finding("AQL204", pointer, f"{name}: {error.message}")
+
+
+_HANDLERS: dict[str, Any] = {
+    "additionalProperties": _additional,
+    "required": _required,
+    "enum": _enum,
+    "type": _type,
+}
