@@ -30,3 +30,12 @@ class Policy:
             override = self.severity.get(diagnostic.code)
             kept.append(diagnostic.with_severity(override) if override else diagnostic)
         return kept
+
+
+def limit_for(limits: dict[str, Any], endpoint: str, key: str) -> Any:
+    """A profile limit for one endpoint: its own `endpoints.<name>.<key>`, else the profile's
+    `<key>`, else None (no limit)."""
+    per_endpoint = limits.get("endpoints", {}).get(endpoint, {})
+    if key in per_endpoint:
+        return per_endpoint[key]
+    return limits.get(key)

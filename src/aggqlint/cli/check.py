@@ -1,41 +1,18 @@
-"""The command line: click parses options, the core does the work and returns values.
-
-This is the only module that imports click; everything it calls works without it.
-"""
+"""aggqlint check: lint files and directories."""
 
 from __future__ import annotations
 
 import sys
-from datetime import datetime
-from typing import Any
 
 import click
 
-from aggqlint import __version__
+from aggqlint.cli.common import parse_now, use_color
 from aggqlint.output import FORMATTERS
 
 EXIT_USAGE = 2
 
 
-def _parse_now(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        raise click.BadParameter(f"{value!r} needs an offset, e.g. {value}Z")
-    return parsed
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="aggqlint")
-def cli() -> None:
-    """Lint Genesys Cloud Analytics query definitions before they reach the server."""
-
-
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--format",
@@ -77,37 +54,12 @@ def check(
             resolve_endpoint(endpoint)
         except EndpointError as err:
             raise click.BadParameter(err.message, param_hint="--endpoint") from None
-    options = LintOptions(endpoint=endpoint, now=_parse_now(now_text))
+    options = LintOptions(endpoint=endpoint, now=parse_now(now_text))
     try:
         result = lint_paths(paths, options)
     except UsageError as err:
         click.echo(f"aggqlint: {err}", err=True)
         sys.exit(EXIT_USAGE)
-    style = Style(color=_use_color(color), quiet=quiet)
+    style = Style(color=use_color(color), quiet=quiet)
     click.echo(render(output_format, result, style), nl=False)
     sys.exit(exit_code(result, Severity.parse(fail_on) if fail_on else Severity.ERROR))
-
-
-def _use_color(flag: bool | None) -> bool:
-    import os
-
-    if flag is not None:
-        return flag
-    if os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
-def main(argv: list[str] | None = None) -> Any:
-    try:
-        return cli.main(args=argv, prog_name="aggqlint")
-    except KeyboardInterrupt:
-        click.echo("aggqlint: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # the last line of defence: a message, never a traceback
-        click.echo(f"aggqlint: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(3)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
