@@ -51,10 +51,7 @@ def read_definition(document: Document, endpoint_hint: str | None = None) -> Rep
         )
         return definition
     if endpoint_hint:
-        try:
-            definition.endpoint = resolve_endpoint(endpoint_hint)
-        except EndpointError as err:
-            definition.findings.append(Finding(err.code, "", err.message, err.suggestion))
+        definition.endpoint = _resolve_or_report(endpoint_hint, "", definition.findings)
         return definition
     endpoint, finding = infer_endpoint(value)
     definition.endpoint = endpoint
@@ -79,12 +76,28 @@ def _from_envelope(document: Document, value: dict[str, Any]) -> ReportDefinitio
         definition.chunk = value["chunk"]
     endpoint = value.get("endpoint")
     if isinstance(endpoint, str):
-        try:
-            definition.endpoint = resolve_endpoint(endpoint)
-        except EndpointError as err:
-            definition.findings = [f for f in definition.findings if f.pointer != "/endpoint"]
-            definition.findings.append(Finding(err.code, "/endpoint", err.message, err.suggestion))
+        definition.endpoint = _resolve_or_report(endpoint, "/endpoint", definition.findings)
     return definition
+
+
+def _resolve_or_report(text: str, pointer: str, findings: list[Finding]) -> Endpoint | None:
+    """The endpoint named by text. When it is wrong but the right one is certain (a path
+    without /query, a known wrong path), the body is still checked against the right one,
+    so that one mistake does not hide the others."""
+    try:
+        return resolve_endpoint(text)
+    except EndpointError as err:
+        findings[:] = [f for f in findings if f.pointer != pointer]
+        message = err.message
+        fallback = None
+        if err.certain and err.suggestion:
+            try:
+                fallback = resolve_endpoint(err.suggestion)
+                message += f" (the query was checked as {fallback.name})"
+            except EndpointError:
+                fallback = None
+        findings.append(Finding(err.code, pointer, message, err.suggestion))
+        return fallback
 
 
 def infer_endpoint(body: dict[str, Any]) -> tuple[Endpoint | None, Finding]:

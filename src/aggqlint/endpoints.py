@@ -36,11 +36,16 @@ class Endpoint:
 
 
 class EndpointError(ValueError):
-    def __init__(self, code: str, message: str, suggestion: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, suggestion: str | None = None, certain: bool = False
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.suggestion = suggestion
+        # The suggestion is surely what was meant (not a fuzzy guess): callers may go on
+        # checking the query against it.
+        self.certain = certain
 
 
 @functools.cache
@@ -96,10 +101,16 @@ def _resolve_path(path: str) -> Endpoint:
     known_wrong = load_yaml("rules", "aliases.yaml").get("endpoints", {})
     if path.rstrip("/") + SUFFIX in _by_path():
         fixed = path.rstrip("/") + SUFFIX
+        also = ""
+        if path in _other_paths():
+            methods = "/".join(sorted({e["method"] for e in _other_paths()[path]}))
+            also = f" ('{path}' itself is a {methods} endpoint that takes no query body)"
         return _fail(
             "AQL021",
-            f"endpoint '{path}' lacks the trailing '{SUFFIX}'; the query endpoint is '{fixed}'",
+            f"endpoint '{path}' lacks the trailing '{SUFFIX}'; the query endpoint is '{fixed}'"
+            f"{also}",
             fixed,
+            certain=True,
         )
     if path in _other_paths():
         entry = _other_paths()[path][0]
@@ -116,6 +127,7 @@ def _resolve_path(path: str) -> Endpoint:
             "AQL020",
             f"'{path}' is not a Genesys Cloud analytics endpoint; {right['hint']}",
             right.get("use"),
+            certain=True,
         )
     return _fail_unknown(path, list(_by_path()))
 
@@ -130,5 +142,5 @@ def _fail_unknown(value: str, candidates: list[str]) -> Endpoint:
     )
 
 
-def _fail(code: str, message: str, suggestion: str | None) -> Endpoint:
-    raise EndpointError(code, message, suggestion)
+def _fail(code: str, message: str, suggestion: str | None, certain: bool = False) -> Endpoint:
+    raise EndpointError(code, message, suggestion, certain)

@@ -122,8 +122,10 @@ def lint_payload(
     """Lint a request body built in code; diagnostics carry pointers but no line numbers."""
     resolved = resolve_endpoint(endpoint)  # EndpointError (a ValueError) for a bad name
     findings = _check_body(body, resolved, [], None, now, {}, None)
-    location = Location("<payload>", None, None)
-    out = [_diagnostic(f, "", location) for f in findings]
+    out = [
+        _diagnostic(f, "", Location("<payload>", None, None, _join("", f.pointer)))
+        for f in findings
+    ]
     return sorted(out, key=lambda d: d.location.pointer)
 
 

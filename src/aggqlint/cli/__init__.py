@@ -6,6 +6,7 @@ command, registered on the `cli` group below.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -16,20 +17,41 @@ from aggqlint import __version__
 EXIT_USAGE = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# command name -> "module:attribute" under aggqlint.cli. A command's module is imported only
+# when that command runs, so `aggqlint check` never pays for `submit` (requests) and a
+# problem in one command cannot break the others.
+COMMANDS: dict[str, str] = {
+    "check": "check:check",
+    "schema": "schema:schema",
+    "catalog": "catalog:catalog",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        module = importlib.import_module(f"aggqlint.cli.{module_name}")
+        command: click.Command = getattr(module, attribute)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="aggqlint")
 def cli() -> None:
     """Lint Genesys Cloud Analytics query definitions before they reach the server."""
 
 
 def _register() -> None:
-    from aggqlint.cli import check
-
-    cli.add_command(check.check)
+    """Kept for callers that registered commands eagerly; the group is lazy now."""
 
 
 def main(argv: list[str] | None = None) -> Any:
-    _register()
     try:
         return cli.main(args=argv, prog_name="aggqlint")
     except KeyboardInterrupt:

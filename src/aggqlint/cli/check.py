@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -18,9 +20,13 @@ EXIT_USAGE = 2
     "--format",
     "output_format",
     type=click.Choice(sorted(FORMATTERS)),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format [default: text; github when GITHUB_ACTIONS=true].",
+)
+@click.option(
+    "--output-file",
+    type=click.Path(dir_okay=False),
+    help="Write the --format output to this file; the console then gets the text format.",
 )
 @click.option("--endpoint", help="Endpoint for bare query bodies (short name or full path).")
 @click.option(
@@ -36,7 +42,8 @@ EXIT_USAGE = 2
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal).")
 def check(
     paths: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
+    output_file: str | None,
     endpoint: str | None,
     now_text: str | None,
     fail_on: str | None,
@@ -53,7 +60,10 @@ def check(
         try:
             resolve_endpoint(endpoint)
         except EndpointError as err:
-            raise click.BadParameter(err.message, param_hint="--endpoint") from None
+            # A path that is surely a known endpoint (e.g. missing /query) is reported on each
+            # body and the bodies are still checked; anything else is a usage error.
+            if not err.certain:
+                raise click.BadParameter(err.message, param_hint="--endpoint") from None
     options = LintOptions(endpoint=endpoint, now=parse_now(now_text))
     try:
         result = lint_paths(paths, options)
@@ -61,5 +71,22 @@ def check(
         click.echo(f"aggqlint: {err}", err=True)
         sys.exit(EXIT_USAGE)
     style = Style(color=use_color(color), quiet=quiet)
-    click.echo(render(output_format, result, style), nl=False)
+    chosen = output_format or default_format()
+    if output_file:
+        _write_report(output_file, render(chosen, result, Style(quiet=quiet)))
+        chosen = "text"
+    click.echo(render(chosen, result, style), nl=False)
     sys.exit(exit_code(result, Severity.parse(fail_on) if fail_on else Severity.ERROR))
+
+
+def default_format() -> str:
+    # Under GitHub Actions the workflow commands become annotations on the changed files.
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _write_report(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as err:
+        click.echo(f"aggqlint: cannot write {path}: {err.strerror or err}", err=True)
+        sys.exit(EXIT_USAGE)
