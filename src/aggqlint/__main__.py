@@ -1,3 +1,3 @@
-from aggqlint.cli import main
+from aggqlint.entry import main
 
 main()
