@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 FORMATTERS: dict[str, str] = {
     "text": "text",
     "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
+    "gitlab": "gitlab",
 }
 
 

@@ -18,7 +18,7 @@ def render(result: LintResult, style: Style) -> str:
     shown = [d for d in result.diagnostics if not style.quiet or d.severity is Severity.ERROR]
     for diagnostic in shown:
         lines.append(format_line(diagnostic, style))
-        fix = _fix_block(diagnostic)
+        fix = fix_block(diagnostic)
         if fix:
             lines.extend(f"    {line}" for line in fix.splitlines())
     lines.append(summary(result))
@@ -37,7 +37,7 @@ def format_line(diagnostic: Diagnostic, style: Style) -> str:
     return f"{where}: {diagnostic.code} {severity} {diagnostic.message}"
 
 
-def _fix_block(diagnostic: Diagnostic) -> str | None:
+def fix_block(diagnostic: Diagnostic) -> str | None:
     """A suggestion worth its own lines: a corrected fragment the message does not already show."""
     suggestion = diagnostic.suggestion
     if not suggestion or f"'{suggestion}'" in diagnostic.message:
