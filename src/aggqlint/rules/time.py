@@ -1,0 +1,602 @@
+"""Time: the body's interval, granularity and timeZone, and the definition's windows and chunk.
+
+isotime reads the text and does the calendar arithmetic; this module says in the user's words
+what is wrong and builds the fix. The helpers at the end (`spans`, `zone`, `bucket_size`,
+`chunk_size`, `can_exceed`, `times`, `describe`) are shared with the `limits` family.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import available_timezones
+
+from aggqlint import isotime
+from aggqlint.data import load_yaml
+from aggqlint.diagnostics import Finding
+from aggqlint.isotime import Duration, Interval, IntervalError
+from aggqlint.rules import RuleContext, shapes
+
+# Where made-up range fields keep their two ends, in the order shapes.invented_range reads them.
+_INVENTED_RANGES = (
+    ("/dateFrom", "/dateTo"),
+    ("/startDate", "/endDate"),
+    ("/from", "/to"),
+    ("/dateRange/from", "/dateRange/to"),
+    ("/dateRange/start", "/dateRange/end"),
+)
+_OFFSET = re.compile(r"(?:UTC|GMT|Z)?\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?", re.ASCII)
+_EXAMPLE = "2023-10-01T00:00:00Z/2023-10-02T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Span:
+    """One interval as written: the body's 'interval' or an entry of the definition's windows."""
+
+    text: str
+    pointer: str  # relative to the body; windows step out with /..
+    label: str  # how messages name it: "'interval'" or "window 2"
+    is_window: bool
+    interval: Interval | None = None  # None when the text cannot be read
+    error: IntervalError | None = None
+
+    @property
+    def is_forward(self) -> bool:
+        return self.interval is not None and self.interval.end > self.interval.start
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    body = context.body
+    fields = _fields(context)
+    now = _aware(context.now or datetime.now(UTC))
+    if "timeZone" in fields:
+        yield from _time_zone(body.get("timeZone"))
+    size = None
+    if "granularity" in fields and isinstance(body.get("granularity"), str):
+        size, found = _granularity(body["granularity"])
+        yield from found
+    tz = zone(body) if "timeZone" in fields else UTC
+    if "interval" in fields:
+        yield from _invented_end(body, fields)
+    for span in spans(context, tz):
+        if span.interval is None:
+            yield _unreadable(span, body, fields)
+            continue
+        yield from _written(span, body)
+        if not span.is_forward:
+            continue
+        yield from _half_open(span)
+        yield from _future(span, now)
+        if size is not None:
+            yield from _fit(span, size, tz, zone_name(body))
+    yield from _chunk(context, size)
+
+
+# --- interval and windows ------------------------------------------------------------------
+
+
+def _unreadable(span: Span, body: dict[str, Any], fields: dict[str, Any]) -> Finding:
+    error = span.error or IntervalError("malformed", "unreadable")
+    size = error.duration if error.kind == "duration-only" else None
+    if error.kind == "word":
+        size = _bucket_word(span.text)
+    code = {"duration-only": "AQL101", "word": "AQL102"}.get(error.kind, "AQL103")
+    if error.kind == "duration-only":
+        what = f"holds a duration ({size})"
+    elif error.kind == "word":
+        what = f"holds the word {span.text!r}"
+    else:
+        what = "is not an ISO 8601 interval 'start/end'"
+    if span.is_window:
+        if size is not None:
+            return Finding(
+                code,
+                span.pointer,
+                f"{span.label} {what}; a window is an interval 'start/end' — to cut the query "
+                f"into pieces of {size}, use 'chunk: {size}' beside 'query:'",
+                f"chunk: {size}",
+            )
+        return Finding(code, span.pointer, f"{span.label} {what}: {error}")
+    fragment = _fragment(body, fields, size)
+    if code == "AQL103":
+        return Finding(code, span.pointer, f"'interval' {what}: {error}", fragment)
+    message = f"'interval' {what}; it takes an ISO 8601 interval 'start/end'"
+    invented = _invented(body, fields)
+    if invented is not None:
+        message += f" — the range written in {invented[0]} goes here"
+    else:
+        message += f" such as {_EXAMPLE}"
+    if size is not None and "granularity" in body:
+        message += " (the bucket size is already in 'granularity')"
+    elif size is not None and "granularity" in fields:
+        message += f"; put {size} in 'granularity'"
+    return Finding(code, span.pointer, message, fragment)
+
+
+def _fragment(body: dict[str, Any], fields: dict[str, Any], size: Duration | None) -> str | None:
+    """The corrected fragment: the interval from made-up range fields, the bucket size moved to
+    granularity (an end at 23:59:59.999 becomes the next midnight)."""
+    parts: dict[str, Any] = {}
+    found = shapes.invented_range(body) if _invented(body, fields) else None
+    if found is not None:
+        start, end = found
+        parts["interval"] = f"{start}/{_next_midnight(end) or end}"
+    if size is not None and "granularity" in fields and "granularity" not in body:
+        parts["granularity"] = str(size)
+    return shapes.render(parts) if parts else None
+
+
+def _written(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
+    interval = span.interval
+    assert interval is not None
+    first, _, second = span.text.partition("/")
+    if interval.duration is not None:
+        # Both ends in the written side's own offset, so the fix reads like the original.
+        if interval.form == "start/duration":
+            end = _add(interval.start, interval.duration)
+            fixed = f"{first}/{_like(first, end)}" if end else None
+        else:
+            start = _subtract(interval.end, interval.duration)
+            fixed = f"{_like(second, start)}/{second}" if start else None
+        if fixed is not None:
+            yield Finding(
+                "AQL104",
+                span.pointer,
+                f"{span.label} is written as {interval.form} ({span.text}); write both ends: "
+                f"{fixed}",
+                fixed,
+            )
+    if interval.naive_parts:
+        pieces = {"start": first, "end": second}
+        named = " and ".join(f"{p} {pieces[p]}" for p in interval.naive_parts)
+        verb = "has" if len(interval.naive_parts) == 1 else "have"
+        local = body.get("timeZone")
+        hint = ""
+        if isinstance(local, str) and local not in ("UTC", "Etc/UTC"):
+            hint = f" (or the offset of {local} if the times are local)"
+        yield Finding(
+            "AQL105",
+            span.pointer,
+            f"{span.label}: {named} {verb} no UTC offset; the API does not document which zone it "
+            f"reads such times in (probably UTC, not 'timeZone') — add Z{hint}",
+            _with_offsets(span.text),
+        )
+    if interval.end == interval.start:
+        yield Finding(
+            "AQL106",
+            span.pointer,
+            f"{span.label} is empty: it starts and ends at {isotime.format_instant(interval.end)}",
+        )
+    elif interval.end < interval.start:
+        swapped = f"{second}/{first}" if interval.form == "start/end" else None
+        yield Finding(
+            "AQL106",
+            span.pointer,
+            f"{span.label} ends ({isotime.format_instant(interval.end)}) before it starts "
+            f"({isotime.format_instant(interval.start)})",
+            swapped,
+        )
+
+
+def _with_offsets(text: str) -> str:
+    out = []
+    for piece in text.split("/"):
+        try:
+            instant = isotime.parse_instant(piece)
+        except ValueError:
+            out.append(piece)  # a duration side
+            continue
+        if instant.has_offset:
+            out.append(piece)
+        else:
+            out.append(piece + ("Z" if instant.has_time else "T00:00:00Z"))
+    return "/".join(out)
+
+
+def _half_open(span: Span) -> Iterator[Finding]:
+    assert span.interval is not None
+    if span.interval.form == "start/duration":
+        return
+    first, _, second = span.text.partition("/")
+    fixed = _next_midnight(second)
+    if fixed is not None:
+        yield Finding(
+            "AQL107",
+            span.pointer,
+            f"{span.label} ends at {_clock(second)}; intervals are half-open (the end is "
+            "excluded), so this leaves out the day's last moment and cuts the last bucket "
+            "short — end at the next midnight",
+            f"{first}/{fixed}",
+        )
+
+
+def _invented_end(body: dict[str, Any], fields: dict[str, Any]) -> Iterator[Finding]:
+    """The same note for a range written in made-up fields (reported there by the schema)."""
+    invented = _invented(body, fields)
+    if invented is None:
+        return
+    _, end_pointer, end = invented
+    fixed = _next_midnight(end)
+    if fixed is not None:
+        name = end_pointer.lstrip("/").replace("/", ".")
+        yield Finding(
+            "AQL107",
+            end_pointer,
+            f"'{name}' ends at {_clock(end)}; intervals are half-open (the end is excluded), "
+            f"so the range should end at the next midnight, {fixed}",
+            fixed,
+        )
+
+
+def _next_midnight(end: str) -> str | None:
+    """The next midnight for an end written as the last second or millisecond of a day."""
+    try:
+        wall = isotime.parse_instant(end).value
+    except ValueError:
+        return None
+    last_moment = wall.microsecond == 0 or wall.microsecond >= 999_000
+    if (wall.hour, wall.minute, wall.second) != (23, 59, 59) or not last_moment:
+        return None
+    fixed = shapes.half_open_end(end)
+    return fixed if fixed != end else None
+
+
+def _clock(end: str) -> str:
+    return end[11:23] if end[19:20] in (".", ",") else end[11:19]
+
+
+def _invented(body: dict[str, Any], fields: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(the fields' names, the end's pointer, the end) of a range in made-up fields."""
+    found = shapes.invented_range(body)
+    if found is None:
+        return None
+    for start_pointer, end_pointer in _INVENTED_RANGES:
+        start, end = _at(body, start_pointer), _at(body, end_pointer)
+        if start is found[0] and end is found[1]:
+            if start_pointer.split("/")[1] in fields:
+                return None  # a real field of this model
+            names = dict.fromkeys(p.split("/")[1] for p in (start_pointer, end_pointer))
+            return "/".join(names), end_pointer, end
+    return None
+
+
+def _at(body: dict[str, Any], pointer: str) -> Any:
+    value: Any = body
+    for key in pointer.split("/")[1:]:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _future(span: Span, now: datetime) -> Iterator[Finding]:
+    assert span.interval is not None
+    if span.interval.end > now:
+        yield Finding(
+            "AQL108",
+            span.pointer,
+            f"{span.label} ends at {isotime.format_instant(span.interval.end)}, after now "
+            f"({isotime.format_instant(now)}): there is no data yet for the rest, so the last "
+            "buckets come back empty or partial (--now fixes 'now' for reproducible runs)",
+        )
+
+
+# --- granularity ---------------------------------------------------------------------------
+
+
+def _granularity(text: str) -> tuple[Duration | None, list[Finding]]:
+    try:
+        size = isotime.parse_duration(text)
+    except ValueError as err:
+        if "/" in text:
+            message = (
+                f"'granularity' holds an interval ({text}); it takes a bucket size such as "
+                "PT1H or P1D, and the range goes in 'interval'"
+            )
+            return None, [Finding("AQL110", "/granularity", message)]
+        message, word = _not_a_duration("granularity", text, err)
+        return None, [Finding("AQL110", "/granularity", message, word)]
+    if size.is_zero:
+        message = (
+            f"'granularity' {text} is zero; a bucket needs a length (omit 'granularity' for one "
+            "bucket over the whole interval)"
+        )
+        return None, [Finding("AQL110", "/granularity", message)]
+    return size, []
+
+
+def _not_a_duration(field: str, text: str, err: ValueError) -> tuple[str, str | None]:
+    """The message for a field that takes a duration, and the duration a word stands for."""
+    word = _bucket_word(text)
+    if word is not None:
+        return f"'{field}' {text!r} is a word, not an ISO 8601 duration; write {word}", str(word)
+    return f"'{field}' must be an ISO 8601 duration such as PT30M or P1D: {err}", None
+
+
+def _fit(span: Span, size: Duration, tz: tzinfo, zone_label: str) -> Iterator[Finding]:
+    interval = span.interval
+    assert interval is not None
+    try:
+        count, even = isotime.bucket_count(interval.start, interval.end, size, tz)
+    except (ValueError, OverflowError):
+        return
+    if even:
+        return
+    if count == 1:
+        yield Finding(
+            "AQL111",
+            span.pointer if span.is_window else "/granularity",
+            f"granularity {size} is longer than {span.label} ({describe(interval.elapsed)}), so "
+            "its one bucket cannot be filled; omit 'granularity' for a single bucket over the "
+            "whole interval, or use a shorter one",
+        )
+        return
+    ends = (
+        _boundary(interval.start, size, count - 1, tz),
+        _boundary(interval.start, size, count, tz),
+    )
+    written = span.text.partition("/")[2] if interval.form != "start/duration" else ""
+    shown = " or ".join(_like(written, end) for end in ends if end is not None)
+    yield Finding(
+        "AQL112",
+        span.pointer,
+        f"granularity {size} does not divide {span.label} evenly in {zone_label}: the last of "
+        f"its {count} buckets is cut short; end at {shown} for whole buckets",
+    )
+
+
+def _boundary(start: datetime, size: Duration, k: int, tz: tzinfo) -> datetime | None:
+    try:
+        return isotime.add(start, times(size, k), tz)
+    except OverflowError:
+        return None
+
+
+# --- timeZone ------------------------------------------------------------------------------
+
+
+def _time_zone(value: Any) -> Iterator[Finding]:
+    if not isinstance(value, str) or isotime.is_valid_timezone(value):
+        return
+    guess = _zone_guess(value)
+    message = f"'timeZone' {value!r} is not an IANA time zone name"
+    if _OFFSET.fullmatch(value.strip()):
+        message += (
+            "; it takes a zone name such as Europe/London (offsets belong in the interval's "
+            "timestamps)"
+        )
+    elif guess:
+        message += f"; did you mean '{guess}'?"
+    else:
+        message += "; use a name such as Europe/London or America/New_York"
+    yield Finding("AQL113", "/timeZone", message, guess)
+
+
+def _zone_guess(name: str) -> str | None:
+    text = name.strip()
+    exact = _zones_by_lower_case().get(text.lower())
+    if exact:
+        return exact
+    abbreviation = _data()["zone-abbreviations"].get(text.upper())
+    if abbreviation:
+        return str(abbreviation)
+    key = text.replace(" ", "_")
+    if "/" not in key:  # a city alone: London -> Europe/London
+        cities = _cities()
+        if key.lower() in cities:
+            return cities[key.lower()]
+        close = difflib.get_close_matches(key.lower(), list(cities), n=1, cutoff=0.8)
+        return cities[close[0]] if close else None
+    close = difflib.get_close_matches(key, _zones(), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+@functools.cache
+def _zones() -> list[str]:
+    return sorted(z for z in available_timezones() if isotime.is_valid_timezone(z))
+
+
+@functools.cache
+def _zones_by_lower_case() -> dict[str, str]:
+    return {zone_id.lower(): zone_id for zone_id in _zones()}
+
+
+@functools.cache
+def _cities() -> dict[str, str]:
+    cities: dict[str, str] = {}
+    for zone_id in _zones():
+        area, _, city = zone_id.rpartition("/")
+        if area and not area.startswith("Etc"):
+            cities.setdefault(city.lower(), zone_id)
+    return cities
+
+
+# --- chunk ---------------------------------------------------------------------------------
+
+
+def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
+    text = context.chunk
+    if text is None:
+        return
+    try:
+        chunk = isotime.parse_duration(text)
+    except ValueError as err:
+        message, word = _not_a_duration("chunk", text, err)
+        yield Finding("AQL120", "/../chunk", message, word)
+        return
+    if chunk.is_zero:
+        yield Finding(
+            "AQL120", "/../chunk", f"'chunk' {text} is zero; it needs a length such as PT4H or P1D"
+        )
+        return
+    if context.windows:
+        yield Finding(
+            "AQL121",
+            "/../chunk",
+            f"'chunk' and 'windows' are both set: each window is cut again into pieces of "
+            f"{chunk}, so the requests are not the windows listed; use one or the other",
+        )
+    if size is not None and can_exceed(size, chunk):
+        yield Finding(
+            "AQL122",
+            "/../chunk",
+            f"'chunk' {chunk} is shorter than one granularity bucket ({size}); chunks never cut "
+            f"a bucket, so each request still spans {size}",
+            str(size),
+        )
+
+
+# --- shared helpers ------------------------------------------------------------------------
+
+
+def spans(context: RuleContext, tz: tzinfo) -> list[Span]:
+    """The body's interval (when its model has one) and each window, read in zone tz."""
+    found = []
+    text = context.body.get("interval")
+    if "interval" in _fields(context) and isinstance(text, str):
+        found.append(_read(text, "/interval", "'interval'", False, tz))
+    for index, window in enumerate(context.windows):
+        found.append(_read(window, f"/../windows/{index}", f"window {index + 1}", True, tz))
+    return found
+
+
+def _read(text: str, pointer: str, label: str, is_window: bool, tz: tzinfo) -> Span:
+    try:
+        return Span(text, pointer, label, is_window, isotime.parse_interval(text, tz))
+    except IntervalError as err:
+        return Span(text, pointer, label, is_window, error=err)
+
+
+def zone(body: dict[str, Any]) -> tzinfo:
+    """The query's time zone for calendar arithmetic: its timeZone, or UTC (the API's default,
+    also when the name is wrong, which AQL113 reports)."""
+    name = body.get("timeZone")
+    if isinstance(name, str) and isotime.is_valid_timezone(name):
+        return isotime.load_timezone(name)
+    return UTC
+
+
+def zone_name(body: dict[str, Any]) -> str:
+    name = body.get("timeZone")
+    return name if isinstance(name, str) and isotime.is_valid_timezone(name) else "UTC"
+
+
+def bucket_size(body: dict[str, Any]) -> Duration | None:
+    """The body's granularity when it is a usable duration."""
+    text = body.get("granularity")
+    return chunk_size(text) if isinstance(text, str) else None
+
+
+def chunk_size(text: str | None) -> Duration | None:
+    """A non-zero duration read from text, or None."""
+    if text is None:
+        return None
+    try:
+        duration = isotime.parse_duration(text)
+    except ValueError:
+        return None
+    return None if duration.is_zero else duration
+
+
+# Reference starts for comparing two durations: month starts over a common and a leap year
+# (the longest months and years), in UTC.
+REFERENCE_STARTS = tuple(
+    datetime(year, month, 1, tzinfo=UTC) for year in (2023, 2024) for month in range(1, 13)
+)
+
+
+def can_exceed(longer: Duration, limit: Duration) -> bool:
+    """Whether a span of `longer` can reach past one of `limit` from the same start (P1M can
+    exceed P30D; P1M cannot exceed P31D)."""
+    for start in REFERENCE_STARTS:
+        a, b = _add(start, longer), _add(start, limit)
+        if a is None:
+            return b is not None
+        if b is not None and a > b:
+            return True
+    return False
+
+
+def times(duration: Duration, k: int) -> Duration:
+    """k × duration, field by field (boundary k of a granularity is start + times(g, k)).
+    Hours, minutes and seconds carry over (PT30M × 8 is PT4H); days never turn into hours,
+    which differ across a DST change."""
+    seconds = (duration.hours * 3600 + duration.minutes * 60 + duration.seconds) * k
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes = rest // 60
+    return Duration(
+        duration.years * k,
+        duration.months * k,
+        duration.weeks * k,
+        duration.days * k,
+        hours,
+        minutes,
+        seconds - hours * 3600 - minutes * 60,
+    )
+
+
+def describe(elapsed: timedelta) -> str:
+    """A length as people say it: '9 days 4 hours', '90 minutes' is '1 hour 30 minutes'."""
+    days, rest = elapsed.days, elapsed.seconds
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [
+        f"{value} {unit}{'s' if value != 1 else ''}"
+        for value, unit in (
+            (days, "day"),
+            (hours, "hour"),
+            (minutes, "minute"),
+            (seconds, "second"),
+        )
+        if value
+    ]
+    return " ".join(parts) if parts else "less than a second"
+
+
+def _add(start: datetime, duration: Duration) -> datetime | None:
+    """start + duration in start's own offset (a fixed one), or None past the supported years."""
+    try:
+        return isotime.add(start, duration, start.tzinfo or UTC)
+    except OverflowError:
+        return None
+
+
+def _subtract(end: datetime, duration: Duration) -> datetime | None:
+    try:
+        return isotime.subtract(end, duration, end.tzinfo or UTC)
+    except OverflowError:
+        return None
+
+
+def _like(written: str, value: datetime) -> str:
+    """value formatted as the API examples do, without the milliseconds when the text beside
+    it has none and they are zero."""
+    text = isotime.format_instant(value)
+    if value.microsecond == 0 and not re.search(r"T[0-9:]+[.,]", written):
+        text = text.replace(".000", "", 1)
+    return text
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _fields(context: RuleContext) -> dict[str, Any]:
+    properties: dict[str, Any] = context.endpoint.schema().get("properties", {})
+    return properties
+
+
+def _bucket_word(text: str) -> Duration | None:
+    key = re.sub(r"[\s_-]+", "", text).lower()
+    found = _data()["bucket-words"].get(key)
+    return isotime.parse_duration(found) if isinstance(found, str) else None
+
+
+@functools.cache
+def _data() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = load_yaml("rules", "checks/time.yaml")["data"]
+    return data
