@@ -1,0 +1,273 @@
+"""Filters: the `filter` of aggregate, observation and activity queries and the filter lists of
+detail queries (`conversationFilters`, `segmentFilters`, ...), walked with their own models.
+
+Types, unknown fields and enum values are the schema layer's; so are predicates in another
+query language's shape (AQL310) and nesting deeper than the models allow (AQL303). A predicate
+in such a shape is skipped here, so each problem gets one diagnostic.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from aggqlint.data import load_yaml
+from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.rules import RuleContext, shapes
+
+_SUBJECTS = ("dimension", "metric", "property")
+_BOUNDS = ("gt", "gte", "lt", "lte")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A filter, clause or predicate in the body, with the schema of its model."""
+
+    pointer: str
+    value: dict[str, Any]
+    model: str
+    schema: dict[str, Any]
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = self.schema.get("properties", {})
+        return fields
+
+    @property
+    def misnamed(self) -> bool:
+        """Whether it holds fields its model lacks: the schema layer reports those, and a
+        subject or value may hide under a wrong name, so nothing is called missing here."""
+        return bool(set(self.value) - set(self.fields))
+
+    def items(self, prop: str, defs: dict[str, Any]) -> Iterator[_Part]:
+        """The mappings in this part's list `prop`, each with the model its items have."""
+        values = self.value.get(prop)
+        model = _ref(self.fields.get(prop, {}).get("items", {}))
+        if not isinstance(values, list) or model not in defs:
+            return
+        for index, item in enumerate(values):
+            if isinstance(item, dict):
+                yield _Part(pointer_join(self.pointer, prop, index), item, model, defs[model])
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    schema = context.endpoint.schema()
+    defs: dict[str, Any] = schema.get("$defs", {})
+    for part in _filters(context.body, schema, defs):
+        yield from _check_filter(part, defs)
+
+
+def _filters(body: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any]) -> Iterator[_Part]:
+    """Every filter in the body: `filter`, `userFilter`, and the items of detail filter lists."""
+    for prop, spec in schema.get("properties", {}).items():
+        is_list = spec.get("type") == "array"
+        model = _ref(spec.get("items", {}) if is_list else spec)
+        if not model.endswith("Filter") or model not in defs:
+            continue
+        value = body.get(prop)
+        values = value if is_list and isinstance(value, list) else [value]
+        for index, item in enumerate(values):
+            pointer = pointer_join("", prop, index) if is_list else pointer_join("", prop)
+            if isinstance(item, dict):
+                yield _Part(pointer, item, model, defs[model])
+
+
+def _ref(spec: dict[str, Any]) -> str:
+    ref = spec.get("$ref", "")
+    return ref.removeprefix("#/$defs/") if isinstance(ref, str) else ""
+
+
+def _check_filter(part: _Part, defs: dict[str, Any]) -> Iterator[Finding]:
+    if part.model in _data()["single_queue_filters"]:
+        yield from _single_queue(part)
+    elif "type" in part.fields:
+        yield from _empty_filter(part)
+    clauses = list(part.items("clauses", defs))
+    for clause in clauses:
+        predicates = clause.value.get("predicates")
+        if predicates == []:
+            yield Finding(
+                "AQL301",
+                pointer_join(clause.pointer, "predicates"),
+                "this clause has no predicates; a clause combines its predicates with "
+                f"'{clause.value.get('type', 'and')}', so give it at least one",
+            )
+    for owner in (part, *clauses):
+        for predicate in owner.items("predicates", defs):
+            yield from _check_predicate(predicate)
+
+
+def _empty_filter(part: _Part) -> Iterator[Finding]:
+    lists = [part.value.get(key) for key in ("predicates", "clauses")]
+    if any(value is not None and not isinstance(value, list) for value in lists):
+        return  # a wrong type, which the schema layer reports
+    if not any(lists):
+        yield Finding(
+            "AQL302",
+            part.pointer,
+            "this filter has neither predicates nor clauses, so it narrows nothing; add a "
+            "predicate or remove the filter",
+        )
+
+
+def _single_queue(part: _Part) -> Iterator[Finding]:
+    predicates = part.value.get("predicates")
+    if not isinstance(predicates, list):
+        return  # missing or of the wrong type: the schema layer reports it
+    queues = [
+        index
+        for index, item in enumerate(predicates)
+        if isinstance(item, dict) and item.get("dimension") == "queueId"
+    ]
+    if not queues:
+        yield Finding(
+            "AQL311",
+            pointer_join(part.pointer, "predicates"),
+            "this filter needs a queueId predicate: the task management observation query "
+            "always takes a single queue",
+            "- {dimension: queueId, value: <queue id>}",
+        )
+    for index in queues[1:]:
+        yield Finding(
+            "AQL312",
+            pointer_join(part.pointer, "predicates", index),
+            f"a second queueId predicate (the first is item {queues[0]}); the task management "
+            "observation query takes a single queue, so query one queue per request",
+        )
+
+
+def _check_predicate(part: _Part) -> Iterator[Finding]:
+    if shapes.filter_shape(part.value, list(part.fields)) is not None:
+        return  # another query language's shape: the schema layer reports it whole (AQL310)
+    yield from _subject(part)
+    yield from _operands(part)
+
+
+def _subject(part: _Part) -> Iterator[Finding]:
+    """The predicate's left-hand side: present, and the one its `type` names."""
+    offered = [key for key in _SUBJECTS if key in part.fields]
+    given = [key for key in offered if key in part.value]
+    if not offered or any(key in part.schema.get("required", []) for key in offered):
+        return  # the schema's `required` covers a missing subject there
+    kind = part.value.get("type")
+    if not given and not part.misnamed:
+        yield Finding(
+            "AQL305",
+            part.pointer,
+            f"this predicate names no {' or '.join(offered)} to test; "
+            "a predicate is subject, operator and value",
+        )
+    elif isinstance(kind, str) and kind in _SUBJECTS and kind not in given:
+        yield Finding(
+            "AQL304",
+            pointer_join(part.pointer, "type"),
+            f"predicate type '{kind}' reads the '{kind}' field, but this predicate gives "
+            f"'{given[0]}'; write type: {given[0]} (or leave type out)",
+            given[0],
+        )
+
+
+def _operands(part: _Part) -> Iterator[Finding]:
+    """The right-hand side (value or range) against the operator."""
+    if "operator" not in part.fields:
+        return  # {dimension, value} models: the schema requires the value
+    operator = part.value.get("operator", "matches")
+    if not isinstance(operator, str):
+        return
+    has_value = "value" in part.value
+    window = part.value.get("range")
+    if operator.lower() == "matches":
+        if window == {} and not has_value:
+            yield Finding(
+                "AQL306",
+                pointer_join(part.pointer, "range"),
+                "this range has no bound, so the predicate has nothing to match; "
+                "give gt/gte and/or lt/lte, or a value",
+            )
+        elif not has_value and "range" not in part.value and not part.misnamed:
+            subject = _subject_name(part.value)
+            yield Finding(
+                "AQL306",
+                part.pointer,
+                f"this predicate{subject} matches nothing: give a 'value' (or a 'range'), or "
+                "write 'operator: exists' to test that it is present",
+            )
+        elif isinstance(window, dict):
+            yield from _range(part.pointer, window)
+        if has_value:
+            yield from _uuid_value(part)
+    elif operator.lower() in ("exists", "notexists"):
+        for key in ("value", "range"):
+            if key in part.value:
+                yield Finding(
+                    "AQL307",
+                    pointer_join(part.pointer, key),
+                    f"'{operator}' only asks whether the subject is present, so this {key} is "
+                    f"not used; to compare with it, write 'operator: matches'",
+                )
+
+
+def _subject_name(predicate: dict[str, Any]) -> str:
+    name = next((predicate[k] for k in _SUBJECTS if isinstance(predicate.get(k), str)), None)
+    return f" on '{name}'" if name else ""
+
+
+def _uuid_value(part: _Part) -> Iterator[Finding]:
+    dimension, value = part.value.get("dimension"), part.value.get("value")
+    if dimension not in _data()["uuid_dimensions"] or not isinstance(value, str):
+        return
+    if not _UUID.fullmatch(value):
+        yield Finding(
+            "AQL308",
+            pointer_join(part.pointer, "value"),
+            f"'{value}' is not a UUID, but {dimension} values are object ids such as "
+            "5b0e3c2a-3c1e-4f7e-9a2b-0c4d5e6f7a8b; a name matches nothing "
+            "(look the id up in the admin UI or the API)",
+        )
+
+
+def _range(pointer: str, window: dict[str, Any]) -> Iterator[Finding]:
+    bounds = {key: bound for key in _BOUNDS if (bound := number(window.get(key))) is not None}
+    for low_key in ("gt", "gte"):
+        for high_key in ("lt", "lte"):
+            if low_key not in bounds or high_key not in bounds:
+                continue
+            low, high = bounds[low_key], bounds[high_key]
+            inclusive = low_key == "gte" and high_key == "lte"
+            if low > high or (low == high and not inclusive):
+                yield Finding(
+                    "AQL309",
+                    pointer_join(pointer, "range"),
+                    f"this range is empty: {low_key} {_show(low)} is not below "
+                    f"{high_key} {_show(high)}, so no number falls inside",
+                )
+                return
+
+
+def number(value: Any) -> float | None:
+    """A bound as the server reads it: a number, or a string that holds one (JSON binding
+    converts it); None for anything else (the schema layer reports those)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _show(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+@functools.cache
+def _data() -> dict[str, frozenset[str]]:
+    data = load_yaml("rules", "checks/filters.yaml").get("data", {})
+    return {key: frozenset(values) for key, values in data.items()}

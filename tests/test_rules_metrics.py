@@ -1,0 +1,276 @@
+"""Metrics, dimensions, views and queryType (AQL5xx), through lint_text on small definitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aggqlint.diagnostics import Diagnostic, Severity
+from aggqlint.endpoints import all_endpoints
+from aggqlint.lint import lint_text
+from aggqlint.rules import RuleContext, metrics
+
+INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
+
+
+def lint(query: str, endpoint: str = "conversations/aggregates") -> list[Diagnostic]:
+    """Lint a query body (YAML, indented under `query:` from line 4) in a report definition."""
+    head = f"report: r\nendpoint: {endpoint}\nquery:\n"
+    body = "".join(f"  {line}\n" for line in query.strip("\n").splitlines())
+    return lint_text(head + body, "r.yaml")
+
+
+def found(diagnostics: list[Diagnostic], prefix: str = "AQL5") -> list[tuple[str, int, int]]:
+    return [
+        (d.code, d.location.line or 0, d.location.column or 0)
+        for d in diagnostics
+        if d.code.startswith(prefix)
+    ]
+
+
+def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
+    [diagnostic] = [d for d in diagnostics if d.code == code]
+    return diagnostic
+
+
+# -- AQL501 empty required lists ---------------------------------------------------------------
+
+
+def test_empty_metrics_is_an_error() -> None:
+    result = lint(f"interval: {INTERVAL}\nmetrics: []")
+    assert found(result) == [("AQL501", 5, 12)]
+    diagnostic = only(result, "AQL501")
+    assert diagnostic.severity is Severity.ERROR
+    assert "'metrics' is empty" in diagnostic.message
+    assert "at least one metric" in diagnostic.message
+
+
+def test_empty_group_by_where_the_activity_query_requires_it() -> None:
+    result = lint("metrics: [{metric: oWaiting}]\ngroupBy: []", "conversations/activity")
+    assert found(result) == [("AQL501", 5, 12)]
+    assert "at least one dimension" in only(result, "AQL501").message
+
+
+def test_empty_optional_group_by_and_full_metrics_pass() -> None:
+    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered]\ngroupBy: []")
+    assert found(result) == []
+
+
+# -- AQL502 repeated names ----------------------------------------------------------------------
+
+
+def test_repeated_metric_points_at_the_second_occurrence() -> None:
+    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered, tHandle, nOffered]")
+    assert found(result) == [("AQL502", 5, 32)]
+    diagnostic = only(result, "AQL502")
+    assert diagnostic.severity is Severity.WARNING
+    assert diagnostic.message == (
+        "'nOffered' is already item 0 of 'metrics'; the repeat adds nothing"
+    )
+
+
+def test_repeated_group_by_and_detail_metrics() -> None:
+    result = lint(
+        "filter: {type: and, predicates: [{dimension: mediaType, value: voice}]}\n"
+        "metrics: [oWaiting]\n"
+        "detailMetrics:\n"
+        "  - oWaiting\n"
+        "  - oWaiting\n",
+        "queues/observations",
+    )
+    assert found(result) == [("AQL502", 8, 7)]
+    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered]\ngroupBy: [queueId, queueId]")
+    assert found(result) == [("AQL502", 6, 22)]
+
+
+def test_repeated_metric_objects_compare_name_and_qualifier() -> None:
+    queue = "5b0e3c2a-3c1e-4f7e-9a2b-0c4d5e6f7a8b"
+    query = (
+        "groupBy: [queueId]\n"
+        f"filter: {{predicates: [{{dimension: queueId, value: {queue}}}]}}\n"
+        "metrics:\n"
+        "  - {name: oWorkitemsDue, qualifier: Hours24}\n"
+        "  - {name: oWorkitemsDue, qualifier: Hours72}\n"
+    )
+    assert found(lint(query, "taskmanagement/metrics")) == []
+    repeated = query.replace("Hours72", "Hours24")
+    assert found(lint(repeated, "taskmanagement/metrics")) == [("AQL502", 8, 7)]
+
+
+def test_a_case_variant_is_the_schema_layers_not_a_repeat() -> None:
+    result = lint(f"interval: {INTERVAL}\nmetrics: [tHandle, thandle]")
+    assert found(result) == []
+    diagnostic = only(result, "AQL207")
+    assert (diagnostic.location.line, diagnostic.location.column) == (5, 22)
+    assert diagnostic.suggestion == "tHandle"
+    assert not [d for d in result if d.code == "AQL201"]
+
+
+# -- names of other endpoints are already the schema layer's ------------------------------------
+
+
+def test_a_metric_of_another_endpoint_is_reported_once_by_the_schema_layer() -> None:
+    result = lint(f"interval: {INTERVAL}\nmetrics: [tAgentRoutingStatus, oWaiting]")
+    assert [(d.code, d.location.line, d.location.column) for d in result] == [
+        ("AQL208", 5, 13),
+        ("AQL208", 5, 34),
+    ]
+    routing, waiting = result
+    assert "belongs to users/aggregates" in routing.message
+    assert routing.suggestion == "users/aggregates"
+    assert "queues/observations" in waiting.message
+
+
+# -- AQL503-505 queryType, sortMetric, limit ----------------------------------------------------
+
+
+def test_top_n_with_several_metrics_needs_a_sort_metric() -> None:
+    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered, tHandle]\nqueryType: topN")
+    assert found(result) == [("AQL503", 6, 14)]
+    diagnostic = only(result, "AQL503")
+    assert diagnostic.severity is Severity.ERROR
+    assert "(nOffered, tHandle) needs 'sortMetric'" in diagnostic.message
+
+
+def test_top_n_passes_with_a_sort_metric_or_a_single_metric() -> None:
+    sorted_query = (
+        f"interval: {INTERVAL}\nmetrics: [nOffered, tHandle]\nqueryType: bottomN\n"
+        "sortMetric: {name: tHandle, function: sum}\nlimit: 5"
+    )
+    assert found(lint(sorted_query)) == []
+    single = f"interval: {INTERVAL}\nmetrics: [tHandle]\nqueryType: topN\nlimit: 5"
+    assert found(lint(single)) == []
+
+
+def test_sort_metric_not_among_the_metrics_is_a_warning() -> None:
+    result = lint(
+        f"interval: {INTERVAL}\nmetrics: [nOffered, tAnswered]\nqueryType: topN\n"
+        "sortMetric: {name: tHandle, function: sum}"
+    )
+    assert found(result) == [("AQL504", 7, 22)]
+    diagnostic = only(result, "AQL504")
+    assert diagnostic.severity is Severity.WARNING
+    assert "ranked by 'tHandle', which is not among the query's metrics" in diagnostic.message
+
+
+def test_limit_and_sort_metric_without_top_n_are_ignored_options() -> None:
+    result = lint(
+        f"interval: {INTERVAL}\nmetrics: [tHandle]\nlimit: 10\n"
+        "sortMetric: {name: tHandle, function: sum}"
+    )
+    assert found(result) == [("AQL505", 6, 3), ("AQL505", 7, 3)]
+    limit = result[0]
+    assert limit.severity is Severity.WARNING
+    assert "'limit' applies to topN and bottomN queries only" in limit.message
+    assert "groupBy (the default)" in limit.message
+
+
+def test_an_invalid_query_type_is_left_to_the_schema_layer() -> None:
+    result = lint(f"interval: {INTERVAL}\nmetrics: [tHandle]\nqueryType: top\nlimit: 10")
+    assert found(result) == []
+    assert [d.code for d in result] == ["AQL206"]
+
+
+def test_detail_job_limit_is_not_a_top_n_option() -> None:
+    result = lint(f"interval: {INTERVAL}\nlimit: 100", "conversations/details/jobs")
+    assert found(result) == []
+
+
+# -- AQL506-510 views ---------------------------------------------------------------------------
+
+
+def view_query(*views: str, metrics: str = "[tHandle, tAnswered]") -> str:
+    lines = [f"interval: {INTERVAL}", f"metrics: {metrics}", "views:"]
+    lines += [f"  - {view}" for view in views]
+    return "\n".join(lines)
+
+
+def test_views_with_distinct_names_targets_and_ranges_pass() -> None:
+    result = lint(
+        view_query(
+            "{name: shortHandle, target: tHandle, function: rangeBound, range: {lt: 60000}}",
+            "{name: slowAnswer, target: tAnswered, function: rangeBound, range: {gte: 20000}}",
+        )
+    )
+    assert result == []
+
+
+def test_duplicate_view_name_points_at_the_second() -> None:
+    result = lint(
+        view_query(
+            "{name: short, target: tHandle, function: rangeBound, range: {lt: 60000}}",
+            "{name: short, target: tAnswered, function: rangeBound, range: {lt: 20000}}",
+        )
+    )
+    assert found(result) == [("AQL506", 8, 14)]
+    assert "view name 'short' is already used by view 0" in only(result, "AQL506").message
+
+
+def test_view_named_like_a_metric() -> None:
+    result = lint(
+        view_query("{name: tHandle, target: tHandle, function: rangeBound, range: {lt: 60000}}")
+    )
+    assert found(result) == [("AQL507", 7, 14)]
+    diagnostic = only(result, "AQL507")
+    assert diagnostic.severity is Severity.ERROR
+    assert "is a built-in metric name" in diagnostic.message
+    assert diagnostic.suggestion == "tHandleRange"
+
+
+def test_view_target_not_requested_is_a_warning() -> None:
+    result = lint(
+        view_query(
+            "{name: slow, target: tHandle, function: rangeBound, range: {gte: 60000}}",
+            metrics="[nOffered]",
+        )
+    )
+    assert found(result) == [("AQL508", 7, 28)]
+    diagnostic = only(result, "AQL508")
+    assert diagnostic.severity is Severity.WARNING
+    assert "view target 'tHandle' is not among the query's metrics" in diagnostic.message
+
+
+def test_view_range_with_gte_not_below_lt() -> None:
+    result = lint(
+        view_query("{name: slow, target: tHandle, function: rangeBound, range: {gte: 600, lt: 60}}")
+    )
+    assert found(result) == [("AQL509", 7, 66)]
+    assert "gte 600 is not below lt 60" in only(result, "AQL509").message
+
+
+def test_view_without_range_or_with_an_empty_one() -> None:
+    result = lint(
+        view_query(
+            "{name: slow, target: tHandle, function: rangeBound}",
+            "{name: slower, target: tHandle, function: rangeBound, range: {}}",
+        )
+    )
+    assert found(result) == [("AQL510", 7, 7), ("AQL510", 8, 68)]
+    assert all(d.severity is Severity.WARNING for d in result)
+    assert "no range bound" in result[0].message
+
+
+# -- robustness: odd bodies never make the family raise -----------------------------------------
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+_values = st.recursive(
+    _scalars | st.sampled_from(["tHandle", "nOffered", "topN", "queueId", "groupBy"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=12,
+)
+_keys = st.sampled_from(
+    ["metrics", "groupBy", "detailMetrics", "queryType", "sortMetric", "limit", "views"]
+)
+_endpoints = st.sampled_from(
+    ["conversations/aggregates", "conversations/activity", "taskmanagement/metrics"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(_keys, _values, max_size=5), _endpoints)
+def test_the_family_never_raises_on_odd_bodies(body: dict[str, Any], endpoint: str) -> None:
+    context = RuleContext(body, all_endpoints()[endpoint])
+    for finding in metrics.check(context):
+        assert finding.code.startswith("AQL5")
