@@ -1,0 +1,43 @@
+"""aggqlint rules: list every rule, or explain one."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+EXIT_USAGE = 2
+
+
+@click.command()
+@click.argument("rule", required=False, metavar="[CODE|NAME]")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def rules(rule: str | None, output_format: str) -> None:
+    """List the rules by family, or explain one (AQL201 or unknown-metric)."""
+    from aggqlint import ruledocs
+    from aggqlint.ruleset import all_rules
+
+    if rule is None:
+        everything = list(all_rules().values())
+        if output_format == "json":
+            click.echo(json.dumps([ruledocs.as_dict(m) for m in everything], indent=2))
+        else:
+            click.echo(ruledocs.render_list(everything), nl=False)
+        return
+    try:
+        meta = ruledocs.lookup(rule)
+    except ruledocs.UnknownRule as err:
+        click.echo(f"aggqlint: {err} (`aggqlint rules` lists them all)", err=True)
+        sys.exit(EXIT_USAGE)
+    if output_format == "json":
+        click.echo(json.dumps(ruledocs.as_dict(meta), indent=2))
+    else:
+        click.echo(ruledocs.render_rule(meta), nl=False)
