@@ -1,0 +1,166 @@
+"""aggqlint plan: the exact requests a run would send, without sending anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from aggqlint.cli.common import parse_now
+
+if TYPE_CHECKING:
+    from aggqlint.lint import LintOptions
+    from aggqlint.plan import Plan, PlannedRequest
+
+EXIT_USAGE = 2
+
+
+def _text(requests: list[PlannedRequest], api_url: str) -> str:
+    blocks = []
+    for request in requests:
+        body = json.dumps(request.body, indent=2, ensure_ascii=False)
+        blocks.append(
+            f"# {_one_line(request.label)} ({request.source_file})\n"
+            f"{request.method} {request.path}\n{body}\n"
+        )
+    return "\n".join(blocks)
+
+
+def _json(requests: list[PlannedRequest], api_url: str) -> str:
+    return json.dumps([r.as_dict() for r in requests], indent=2, ensure_ascii=False) + "\n"
+
+
+def _curl(requests: list[PlannedRequest], api_url: str) -> str:
+    from aggqlint.plan import canonical_json
+
+    commands = []
+    for request in requests:
+        data = canonical_json(request.body).decode("utf-8")
+        commands.append(
+            f"# {_one_line(request.label)}\n"
+            f"curl -sS -X {request.method} {shlex.quote(api_url + request.path)} \\\n"
+            # Double quotes: the shell fills in the token; it never appears in the plan.
+            '  -H "Authorization: Bearer $GENESYS_TOKEN" \\\n'
+            "  -H 'Content-Type: application/json' \\\n"
+            f"  --data-raw {shlex.quote(data)}\n"
+        )
+    return "\n".join(commands)
+
+
+# --format name -> renderer(requests, api base URL)
+PLAN_FORMATS: dict[str, Callable[[list[PlannedRequest], str], str]] = {
+    "text": _text,
+    "json": _json,
+    "curl": _curl,
+}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(PLAN_FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: one block per request; json: a list of requests; curl: runnable commands.",
+)
+@click.option("--endpoint", help="Endpoint for bare query bodies (short name or full path).")
+@click.option(
+    "--now", "now_text", metavar="DATETIME", help="Fix 'now' (ISO 8601) for reproducible runs."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Use this config file for every path (no search for aggqlint.toml/pyproject.toml).",
+)
+@click.option("--profile", help="Limits profile from the config's [profiles] (e.g. dev, prod).")
+@click.option("--region", help="Region for --format curl (e.g. eu-west-1) [default: us-east-1].")
+@click.option("--api-url", help="API base URL for --format curl, instead of a region.")
+def plan(
+    paths: tuple[str, ...],
+    output_format: str,
+    endpoint: str | None,
+    now_text: str | None,
+    config_path: Path | None,
+    profile: str | None,
+    region: str | None,
+    api_url: str | None,
+) -> None:
+    """Show the exact requests, windows and chunks expanded; send nothing.
+
+    Definitions with errors are not planned: their diagnostics are shown and the exit code
+    is 1.
+    """
+    from aggqlint.lint import UsageError
+    from aggqlint.plan import plan_requests
+    from aggqlint.regions import DEFAULT_REGION, RegionError, resolve_hosts
+
+    try:
+        hosts = resolve_hosts(
+            region, api_url, None, os.environ, default_region=DEFAULT_REGION, need_login=False
+        )
+    except RegionError as err:
+        raise click.BadParameter(str(err), param_hint="--region/--api-url") from None
+    try:
+        options = lint_options(endpoint, now_text, config_path, profile)
+        result = plan_requests(paths, options)
+    except UsageError as err:
+        click.echo(f"aggqlint: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+    output = PLAN_FORMATS[output_format](result.requests, hosts.api_url)
+    if output:
+        click.echo(output, nl=False)
+    click.echo(report_problems(result), err=True, nl=False)
+    sys.exit(1 if result.has_errors else 0)
+
+
+def lint_options(
+    endpoint: str | None, now_text: str | None, config_path: Path | None, profile: str | None
+) -> LintOptions:
+    """What plan and submit check with: as `aggqlint check` does, from the same options.
+    A bad config or profile raises lint.UsageError (exit 2)."""
+    from aggqlint.config import CliOverrides, load_policy_factory
+    from aggqlint.endpoints import EndpointError, resolve_endpoint
+    from aggqlint.lint import LintOptions
+
+    if endpoint:
+        try:
+            resolve_endpoint(endpoint)
+        except EndpointError as err:
+            raise click.BadParameter(err.message, param_hint="--endpoint") from None
+    policy_for = load_policy_factory(config_path, CliOverrides(profile=profile))
+    return LintOptions(endpoint=endpoint, now=parse_now(now_text), policy_for=policy_for)
+
+
+def report_problems(result: Plan, action: str = "planned") -> str:
+    """Diagnostics as `aggqlint check` prints them, then which definitions were left out."""
+    from aggqlint.diagnostics import Severity
+    from aggqlint.output import Style
+    from aggqlint.output.text import format_line
+
+    lines = [format_line(d, Style()) for d in result.diagnostics]
+    for definition in result.blocked:
+        errors = sum(1 for d in definition.all_diagnostics if d.severity is Severity.ERROR)
+        noun = "error" if errors == 1 else "errors"
+        lines.append(
+            f"not {action}: {definition.report} ({definition.source_file}) has {errors} {noun}"
+        )
+    count = len(result.requests)
+    definitions = sum(1 for d in result.definitions if not d.has_errors)
+    lines.append(
+        f"{count} request{'s' if count != 1 else ''} {action} from {definitions} "
+        f"definition{'s' if definitions != 1 else ''}"
+    )
+    return "\n".join(lines) + "\n"

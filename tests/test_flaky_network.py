@@ -1,0 +1,198 @@
+"""submit on a flaky network: timeouts, dropped connections, malformed answers, refused
+connections and an interrupted run. Real HTTP against the local fake server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from fake_genesys import FakeGenesys, drop_connection, malformed_json, serve, slow
+
+from aggqlint.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SHIFT_BLOCKS = REPO / "examples" / "shift-blocks.yaml"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGenesys]:
+    with serve() as server:
+        yield server
+
+
+def submit(fake: FakeGenesys, *args: str, **env: str | None) -> Result:
+    environment: dict[str, str | None] = {
+        **fake.env(),
+        "GENESYSCLOUD_REGION": None,
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+    environment.update(env)
+    return CliRunner().invoke(cli, ["submit", *args], env=environment)
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    text = path.read_text(encoding="utf-8")
+    assert not text or text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def hourly(tmp_path: Path, hours: int) -> Path:
+    path = tmp_path / "hourly.yaml"
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            report: hourly
+            endpoint: conversations/aggregates
+            query:
+              interval: 2026-11-01T00:00:00Z/2026-11-{1 + hours // 24:02d}T{hours % 24:02d}:00:00Z
+              metrics: [nOffered]
+            chunk: PT1H
+            """
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_read_timeout_is_retried(fake: FakeGenesys, tmp_path: Path) -> None:
+    fake.script(slow(1.5))
+    recording = tmp_path / "run.jsonl"
+    started = time.monotonic()
+    result = submit(fake, str(SHIFT_BLOCKS), "--record", str(recording), "--read-timeout", "0.3")
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started < 1.5  # did not wait for the slow answer
+    first, second = records(recording)
+    assert (first["status"], first["attempts"], first["error"]) == (200, 2, None)
+    assert second["attempts"] == 1
+
+
+def test_timeouts_until_the_bound_are_recorded_as_errors(fake: FakeGenesys, tmp_path: Path) -> None:
+    fake.delay = 1.0
+    recording = tmp_path / "run.jsonl"
+    started = time.monotonic()
+    result = submit(
+        fake,
+        str(SHIFT_BLOCKS),
+        "--record",
+        str(recording),
+        "--read-timeout",
+        "0.2",
+        "--max-attempts",
+        "2",
+    )
+    assert result.exit_code == 1
+    assert time.monotonic() - started < 3.0
+    for line in records(recording):
+        assert line["status"] is None
+        assert line["attempts"] == 2
+        assert line["error"].startswith("ReadTimeout")
+        assert line["response"] is None
+    assert "---" in result.stdout and "ReadTimeout" in result.stdout
+    assert "2 failed" in result.stdout
+
+
+@pytest.mark.parametrize("where", ["mid-body", "before-headers"])
+def test_a_dropped_connection_is_retried(fake: FakeGenesys, tmp_path: Path, where: str) -> None:
+    fake.script(drop_connection(where))
+    recording = tmp_path / "run.jsonl"
+    result = submit(fake, str(SHIFT_BLOCKS), "--record", str(recording))
+    assert result.exit_code == 0, result.output
+    first, _ = records(recording)
+    assert (first["status"], first["attempts"], first["error"]) == (200, 2, None)
+    assert len(fake.query_requests) == 3
+
+
+def test_malformed_json_is_recorded_as_text_and_fails(fake: FakeGenesys, tmp_path: Path) -> None:
+    fake.script(malformed_json())
+    recording = tmp_path / "run.jsonl"
+    result = submit(fake, str(SHIFT_BLOCKS), "--record", str(recording))
+    assert result.exit_code == 1
+    first, second = records(recording)
+    assert first["status"] == 200
+    assert first["attempts"] == 1  # a complete answer that is wrong is not retried
+    assert first["error"].startswith("response is not valid JSON")
+    assert first["response"] == '{"results": [{"group": '
+    assert second["error"] is None
+
+
+def test_a_refused_connection_fails_after_the_bound(fake: FakeGenesys, tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port with nobody listening
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    recording = tmp_path / "run.jsonl"
+    result = submit(
+        fake,
+        str(SHIFT_BLOCKS),
+        "--record",
+        str(recording),
+        "--max-attempts",
+        "2",
+        GENESYSCLOUD_API_URL=closed,
+    )
+    assert result.exit_code == 1
+    for line in records(recording):
+        assert (line["status"], line["attempts"]) == (None, 2)
+        assert line["error"].startswith("ConnectionError")
+    assert len(fake.token_requests) == 1  # the login host was fine
+
+
+def _start(fake: FakeGenesys, *args: str) -> subprocess.Popen[str]:
+    environment = {**os.environ, **fake.env(), "NO_PROXY": "127.0.0.1,localhost"}
+    environment["PYTHONPATH"] = str(REPO / "src")
+    environment.pop("GENESYSCLOUD_REGION", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "aggqlint", "submit", *args],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for(condition: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the run never got there"
+        time.sleep(0.02)
+
+
+def test_sigint_keeps_what_finished(fake: FakeGenesys, tmp_path: Path) -> None:
+    fake.delay = 0.2
+    recording = tmp_path / "run.jsonl"
+    process = _start(fake, str(hourly(tmp_path, 30)), "--record", str(recording))
+    _wait_for(lambda: len(fake.query_requests) >= 4)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=10)
+    assert process.returncode == 130, stderr
+    lines = records(recording)  # valid JSON Lines, every line whole
+    assert 3 <= len(lines) < 30
+    assert [line["window"] for line in lines] == list(range(len(lines)))
+    assert all(line["status"] == 200 for line in lines)
+    assert "interrupted" in stdout
+    assert "Traceback" not in stderr
+    assert stdout.count("200 hourly window") == len(lines)
+
+
+def test_sigint_does_not_wait_for_a_hung_server(fake: FakeGenesys, tmp_path: Path) -> None:
+    fake.delay = 30
+    recording = tmp_path / "run.jsonl"
+    process = _start(fake, str(SHIFT_BLOCKS), "--record", str(recording), "--concurrency", "2")
+    _wait_for(lambda: fake.in_flight == 2)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 130, stderr
+    assert time.monotonic() - started < 6
+    assert records(recording) == []
