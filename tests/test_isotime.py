@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import time
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from itertools import pairwise
@@ -545,8 +544,9 @@ def test_bucket_count_cap() -> None:
     assert bucket_count(*day, d("PT1H"), UTC, cap=0) == (1, True)
 
 
-def test_bucket_count_is_fast_for_huge_intervals() -> None:
-    started = time.perf_counter()
+def test_bucket_count_is_exact_for_huge_intervals() -> None:
+    # Counted without walking bucket by bucket (a walk would never finish here); speed itself
+    # is measured in bench/, not asserted in tests.
     ten_years = (utc(2020, 1, 1), utc(2030, 1, 1))
     assert bucket_count(*ten_years, d("PT1S"), NEW_YORK) == (315_619_200, True)
     assert bucket_count(*ten_years, d("PT1S"), NEW_YORK, cap=1000) == (1001, True)
@@ -557,7 +557,6 @@ def test_bucket_count_is_fast_for_huge_intervals() -> None:
     assert bucket_count(*whole, d("P1M"), SYDNEY)[0] == 9999 * 12
     assert bucket_count(*whole, d("PT0.000001S"), UTC)[0] > 10**17
     assert bucket_count(*whole, d("P5000Y"), UTC) == (2, False)  # second boundary overflows
-    assert time.perf_counter() - started < 0.5
     with pytest.raises(OverflowError, match="out of range"):
         bucket_count(utc(1, 1, 1), utc(2000, 1, 1), d("P1D"), NEW_YORK)
     with pytest.raises(OverflowError, match="out of range"):
@@ -666,12 +665,11 @@ def test_split_edges_and_errors() -> None:
         ("P7D", "P1D", utc(2218, 1, 1)),
     ],
 )
-def test_split_is_fast(chunk: str, align: str | None, end: datetime) -> None:
-    started = time.perf_counter()
+def test_split_into_ten_thousand_windows(chunk: str, align: str | None, end: datetime) -> None:
     windows = split(utc(2026, 1, 1), end, d(chunk), NEW_YORK, None if align is None else d(align))
-    elapsed = time.perf_counter() - started
     assert 9_900 <= len(windows) <= 10_100
-    assert elapsed < 0.1
+    assert windows[0][0] == utc(2026, 1, 1) and windows[-1][1] == end
+    assert all(a[1] == b[0] for a, b in pairwise(windows))
 
 
 # ------------------------------------------------------------------------------------------
@@ -877,7 +875,10 @@ def test_split_properties(
     start: datetime, length_minutes: int, chunk: str, align: str | None, tz: ZoneInfo
 ) -> None:
     end = start + timedelta(minutes=length_minutes)  # wall arithmetic; still end >= start
-    end = max(end.astimezone(UTC), start.astimezone(UTC))
+    # Compare in UTC: Python never calls an ambiguous local time (a DST fold) equal to an
+    # instant in another zone, even when they are the same instant.
+    start = start.astimezone(UTC)
+    end = max(end.astimezone(UTC), start)
     chunk_d = d(chunk)
     align_d = None if align is None else d(align)
     windows = split(start, end, chunk_d, tz, align_d)
@@ -960,10 +961,8 @@ def test_bucket_count_is_bounded_for_huge_intervals(
 ) -> None:
     g = d(granularity)
     end = start.astimezone(UTC) + timedelta(days=365 * years + 1)
-    started = time.perf_counter()
     count, even = bucket_count(start, end, g, tz, cap=1000)
     full, full_even = bucket_count(start, end, g, tz)
-    assert time.perf_counter() - started < 0.05
     assert count == min(full, 1001) and even == full_even
     # Exactness without walking: boundary n-1 is before end, boundary n is at or after it.
     assert add(start, times(g, full - 1), tz) < end

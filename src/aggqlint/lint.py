@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from aggqlint.definition import ReportDefinition, read_definition
-from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity
+from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
 from aggqlint.endpoints import Endpoint, resolve_endpoint
 from aggqlint.policy import Policy
 from aggqlint.ruleset import rule
@@ -18,6 +18,9 @@ from aggqlint.schema import check_body
 from aggqlint.source import Document, Source, parse_source, read_source
 
 SUFFIXES = (".yaml", ".yml", ".json")
+# Diagnostics of one code shown per file; the rest become one "... and N more" line, so that a
+# generated file with 10,000 unknown names does not drown its other problems.
+MAX_REPEATS = 20
 
 
 @dataclass
@@ -25,6 +28,7 @@ class LintOptions:
     endpoint: str | None = None  # for bare bodies: --endpoint
     now: datetime | None = None
     policy_for: Callable[[Path], Policy] | None = None  # the config's policy for a file
+    max_repeats: int | None = MAX_REPEATS  # per code and file; None shows every diagnostic
 
 
 @dataclass
@@ -34,6 +38,7 @@ class CheckedFile:
     definitions: list[ReportDefinition]
     diagnostics: list[Diagnostic]
     policy: Policy
+    suppressed: list[Diagnostic] = field(default_factory=list)  # silenced by inline comments
 
 
 @dataclass
@@ -97,6 +102,8 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
         source = read_source(path, name)
         result.files.append(_check_source(source, options, policy))
     _flag_duplicate_reports(result)
+    for checked in result.files:
+        _settle(checked, options.max_repeats)
     return result
 
 
@@ -109,7 +116,10 @@ def lint_text(
     """Lint YAML or JSON text (a report definition or a bare body) without touching disk."""
     as_json = name.lower().endswith(".json")
     source = parse_source(text, name, as_json=as_json)
-    return _check_source(source, options or LintOptions(), policy or Policy()).diagnostics
+    options = options or LintOptions()
+    return _settle(
+        _check_source(source, options, policy or Policy()), options.max_repeats
+    ).diagnostics
 
 
 def lint_file(path: str | Path, options: LintOptions | None = None) -> list[Diagnostic]:
@@ -121,12 +131,12 @@ def lint_payload(
 ) -> list[Diagnostic]:
     """Lint a request body built in code; diagnostics carry pointers but no line numbers."""
     resolved = resolve_endpoint(endpoint)  # EndpointError (a ValueError) for a bad name
-    findings = _check_body(body, resolved, [], None, now, {}, None)
+    findings = _check_body(body, resolved, [], None, now, {}, None) + _document_findings(body)
     out = [
         _diagnostic(f, "", Location("<payload>", None, None, _join("", f.pointer)))
         for f in findings
     ]
-    return sorted(out, key=lambda d: d.location.pointer)
+    return sorted(_redact(out, findings), key=lambda d: d.location.pointer)
 
 
 def _check_source(source: Source, options: LintOptions, policy: Policy) -> CheckedFile:
@@ -136,10 +146,12 @@ def _check_source(source: Source, options: LintOptions, policy: Policy) -> Check
         diagnostics.append(_diagnostic(finding, "", Location(source.path, line, column)))
     definitions = []
     hint = options.endpoint or policy.endpoint
+    all_findings: list[Finding] = []
     for document in source.documents:
         definition = read_definition(document, hint)
         definitions.append(definition)
         findings = [(f, "") for f in document.findings + definition.findings]
+        findings.extend((f, "") for f in _document_findings(document.value))
         body = definition.body
         if definition.endpoint is not None and isinstance(body, dict):
             scalars = _relative_scalars(document, definition.body_pointer)
@@ -156,9 +168,73 @@ def _check_source(source: Source, options: LintOptions, policy: Policy) -> Check
                 findings.append((finding, definition.body_pointer))
         for finding, base in findings:
             diagnostics.append(_locate(finding, base, source, document))
-    diagnostics = policy.apply(diagnostics)
-    diagnostics.sort(key=Diagnostic.sort_key)
+        all_findings.extend(f for f, _ in findings)
+    diagnostics = _redact(diagnostics, all_findings)
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
+
+
+def _redact(diagnostics: list[Diagnostic], findings: Iterable[Finding]) -> list[Diagnostic]:
+    """Mask, in every diagnostic, the texts a check marked as secret (data["redact"]: raw ->
+    masked): another rule may quote the same value (an unknown name, a bad type)."""
+    masks: dict[str, str] = {}
+    for finding in findings:
+        masks.update(finding.data.get("redact", {}))
+    if not masks:
+        return diagnostics
+    out = []
+    for diagnostic in diagnostics:
+        message, suggestion = diagnostic.message, diagnostic.suggestion
+        pointer = diagnostic.location.pointer  # a secret used as a key is in the pointer
+        for raw, masked in masks.items():
+            message = message.replace(raw, masked)
+            suggestion = suggestion.replace(raw, masked) if suggestion else suggestion
+            pointer = pointer.replace(pointer_join("", raw)[1:], masked)
+        data = {k: v for k, v in diagnostic.data.items() if k != "redact"}
+        location = replace(diagnostic.location, pointer=pointer)
+        out.append(
+            replace(
+                diagnostic, message=message, suggestion=suggestion, data=data, location=location
+            )
+        )
+    return out
+
+
+def _settle(checked: CheckedFile, max_repeats: int | None = MAX_REPEATS) -> CheckedFile:
+    """Inline suppressions, then the policy, then source order. Suppressions see every
+    diagnostic (before select/ignore), so whether one is used does not depend on the config."""
+    from aggqlint.suppress import apply_suppressions
+
+    outcome = apply_suppressions(checked.diagnostics, checked.source)
+    checked.diagnostics = sorted(checked.policy.apply(outcome.kept), key=Diagnostic.sort_key)
+    if max_repeats is not None:
+        checked.diagnostics = _cap_repeats(checked.diagnostics, max_repeats)
+    checked.suppressed = outcome.suppressed
+    return checked
+
+
+def _cap_repeats(diagnostics: list[Diagnostic], limit: int) -> list[Diagnostic]:
+    """The first `limit` diagnostics of each code, then one that counts the rest."""
+    by_code: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_code.setdefault(diagnostic.code, []).append(diagnostic)
+    if all(len(group) <= limit for group in by_code.values()):
+        return diagnostics
+    kept = []
+    for code, group in by_code.items():
+        kept.extend(group[:limit])
+        rest = group[limit:]
+        if rest:
+            kept.append(
+                replace(
+                    rest[0],
+                    severity=max(d.severity for d in rest),
+                    message=f"... and {len(rest):,} more {code} ({rest[0].rule}) in this file, "
+                    f"not shown; aggqlint shows the first {limit} of each code",
+                    suggestion=None,
+                    data={"more": len(rest)},
+                )
+            )
+    return sorted(kept, key=Diagnostic.sort_key)
 
 
 def _relative_scalars(document: Document, base: str) -> dict[str, Any]:
@@ -181,7 +257,18 @@ def _check_body(
 
     findings = check_body(body, endpoint, scalars)
     context = RuleContext(body, endpoint, windows, chunk, limits, now, in_envelope)
-    for family, outcome in run_families(context):
+    return findings + _family_findings(run_families(context))
+
+
+def _document_findings(value: Any) -> list[Finding]:
+    from aggqlint.rules import run_document_families
+
+    return _family_findings(run_document_families(value))
+
+
+def _family_findings(outcomes: Iterable[tuple[str, Finding | BaseException]]) -> list[Finding]:
+    findings: list[Finding] = []
+    for family, outcome in outcomes:
         if isinstance(outcome, BaseException):
             findings.append(
                 Finding(
@@ -239,11 +326,15 @@ def _flag_duplicate_reports(result: LintResult) -> None:
             else:
                 line, _ = definition.document.positions.locate("/report")
                 seen[name] = f"{checked.path}:{line}"
-        if added:
-            checked.diagnostics = sorted(
-                checked.diagnostics + checked.policy.apply(added), key=Diagnostic.sort_key
-            )
+        checked.diagnostics.extend(added)  # before _settle: suppressions and policy apply
 
 
-def exit_code(result: LintResult, fail_on: Severity = Severity.ERROR) -> int:
-    return 1 if any(d.severity >= fail_on for d in result.diagnostics) else 0
+def exit_code(result: LintResult, fail_on: Severity | None = None) -> int:
+    """1 when a diagnostic reaches fail_on, or else its file's policy's fail-on; else 0."""
+    failing = (
+        d
+        for f in result.files
+        for d in f.diagnostics
+        if d.severity >= (fail_on or f.policy.fail_on)
+    )
+    return 1 if any(failing) else 0

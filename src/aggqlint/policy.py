@@ -16,6 +16,7 @@ class Policy:
     endpoint: str | None = None  # endpoint for bare bodies in this file (glob map or --endpoint)
     limits: dict[str, Any] = field(default_factory=dict)  # the profile's limits
     fail_on: Severity = Severity.ERROR
+    config: str | None = None  # the config file that decided this policy, as displayed
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
@@ -27,9 +28,14 @@ class Policy:
         for diagnostic in diagnostics:
             if not self.enabled(diagnostic.code):
                 continue
-            override = self.severity.get(diagnostic.code)
+            override = self.severity_for(diagnostic.code)
             kept.append(diagnostic.with_severity(override) if override else diagnostic)
         return kept
+
+    def severity_for(self, code: str) -> Severity | None:
+        """The configured severity for a code; the most specific entry wins (AQL201 over AQL2)."""
+        matches = [prefix for prefix in self.severity if code.startswith(prefix)]
+        return self.severity[max(matches, key=len)] if matches else None
 
 
 def limit_for(limits: dict[str, Any], endpoint: str, key: str) -> Any:

@@ -124,7 +124,12 @@ def _additional(
     known = list(error.schema.get("properties", {}))
     where = model.context(error.schema)
     aliases = load_yaml("rules", "aliases.yaml").get("fields", {})
-    for name in sorted(set(error.instance) - set(known), key=list(error.instance).index):
+    claimed: set[str] = set()
+    shape = _shaped_filter_part(model, error, pointer)
+    if shape is not None:
+        claimed = set(shape.data["keys"])  # one finding for the whole predicate or clause
+        yield shape
+    for name in sorted(set(error.instance) - set(known) - claimed, key=list(error.instance).index):
         entry = aliases.get(name) if endpoint is not None else None
         if entry and entry.get("only") and endpoint and not _kind_matches(endpoint, entry["only"]):
             entry = None
@@ -152,6 +157,48 @@ def _additional(
         yield Finding(code, field_pointer, message, suggestion, at_key=True, data={"field": name})
 
 
+def _shaped_filter_part(model: _Model, error: Any, pointer: str) -> Finding | None:
+    """The shape finding for the predicate or clause an error is about, if it has one."""
+    if not model.where(error.schema)[0].endswith(("Predicate", "Clause")):
+        return None
+    return _filter_shape(error.instance, error.schema, pointer)
+
+
+def _filter_shape(item: Any, schema: dict[str, Any], pointer: str) -> Finding | None:
+    """One finding for a filter part in a shape the API does not have (rules/aliases.yaml
+    `predicates`): a clause nested too deep, or a predicate from another query language."""
+    from aggqlint.rules import shapes
+
+    known = list(schema.get("properties", {}))
+    found = shapes.filter_shape(item, known)
+    if found is None:
+        return None
+    kind, keys = found
+    if kind == "nested":
+        part = "clause" if "predicates" in known else "predicate"
+        return Finding(
+            "AQL303",
+            pointer_join(pointer, keys[0]),
+            f"'{keys[0]}' inside a filter {part}: filters nest two levels at most (filter → "
+            "clauses → predicates); a group of predicates goes in the filter's 'clauses', and a "
+            "clause holds predicates only",
+            at_key=True,
+            data={"keys": keys},
+        )
+    types = schema.get("properties", {}).get("type", {}).get("enum", [])
+    if "type" in item and "type" not in keys and item["type"] not in types:
+        keys = ["type", *keys]  # `type: field` belongs to the same invented shape
+    written = ", ".join(f"{key}: {item[key]}" for key in keys)
+    return Finding(
+        "AQL310",
+        pointer,
+        f"filter predicate written in another query language's shape ({written}); the API's "
+        "predicate is {type: dimension, dimension: <name>, operator: matches, value: <text>}",
+        shapes.predicate(item, known),
+        data={"keys": keys},
+    )
+
+
 def _kind_matches(endpoint: Endpoint, kinds: Iterable[str]) -> bool:
     return any(endpoint.kind.startswith(kind) for kind in kinds)
 
@@ -160,6 +207,8 @@ def _required(
     model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
 ) -> Iterator[Finding]:
     where = model.context(error.schema)
+    if _shaped_filter_part(model, error, pointer) is not None:
+        return  # the filter part's shape is reported whole (AQL303/AQL310), with its fix
     for name in error.validator_value:
         if isinstance(error.instance, dict) and name not in error.instance:
             suggestion = None
@@ -181,6 +230,16 @@ def _enum(
     prop, owner_schema = _owner(model, error)
     owner, top = model.where(owner_schema) if owner_schema is not None else ("", False)
     role = catalog.role_of(owner, prop, top) if prop else None
+    if owner.endswith("Predicate") and prop in ("type", "operator") and owner_schema is not None:
+        predicate = _instance_at(body, list(error.absolute_path)[:-1])
+        shape = _filter_shape(predicate, owner_schema, pointer.rsplit("/", 1)[0])
+        if shape is not None:
+            # One finding per predicate: the unknown-field handler gives it when the predicate
+            # has unknown keys, else it comes from the misused `type` here.
+            known = owner_schema.get("properties", {})
+            if prop == "type" and isinstance(predicate, dict) and not set(predicate) - set(known):
+                yield shape
+            return
     text = str(value)
     same_case = [a for a in allowed if isinstance(value, str) and a.lower() == value.lower()]
     if same_case:
@@ -198,6 +257,9 @@ def _enum(
         return
     shown = ", ".join(allowed[:8]) + (", …" if len(allowed) > 8 else "")
     close = difflib.get_close_matches(text, allowed, n=1, cutoff=0.6)
+    if prop == "operator" and owner.endswith("Predicate"):
+        words = load_yaml("rules", "aliases.yaml")["predicates"]["operators"]
+        close = [words[text.lower()]] if words.get(text.lower()) in allowed else close
     hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {shown}"
     yield Finding(
         "AQL206",
@@ -273,6 +335,15 @@ def _schema_of_instance_parent(model: _Model, error: Any) -> dict[str, Any] | No
     return _resolve(model, schema)
 
 
+def _instance_at(body: Any, path: list[Any]) -> Any:
+    for part in path:
+        try:
+            body = body[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return body
+
+
 def _resolve(model: _Model, schema: dict[str, Any]) -> dict[str, Any]:
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
@@ -322,12 +393,15 @@ def _type(
         yield _metric_object(value, pointer, endpoint)
         return
     if prop == "filter" and isinstance(value, list):
+        from aggqlint.rules import shapes
+
         yield Finding(
             "AQL204",
             pointer,
             f"'filter' must be an object {{type: and|or, predicates: [...]}} in {where}, "
             "not a list",
-            "filter: {type: and, predicates: [...]}",
+            shapes.fix("filter", {"filters": value}, "filter")
+            or "filter: {type: and, predicates: [...]}",
         )
         return
     yield Finding("AQL204", pointer, f"{name} must be {want} in {where}, not {got}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from aggqlint.diagnostics import Finding, pointer_join
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 200
 MAX_NODES = 250_000  # counted with aliases expanded: stops "billion laughs"
+MAX_NUMBER_CHARS = 1_000
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -84,7 +86,11 @@ def read_source(path: Path, display: str | None = None) -> Source:
     """Read one file. An unreadable or oversized file is a Source with one finding."""
     name = display or str(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # A FIFO would block the run forever and /dev/zero would fill the memory.
+            return _failed(name, "AQL004", "not a regular file (a device, FIFO or socket)")
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             return _failed(
                 name,
@@ -92,7 +98,9 @@ def read_source(path: Path, display: str | None = None) -> Source:
                 f"file is {size / 1048576:.1f} MB; aggqlint reads report definitions of at most "
                 f"{MAX_FILE_BYTES // 1048576} MB",
             )
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # Never more than the limit, even if the file grows after stat().
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return _failed(name, "AQL004", f"cannot read file: {exc.strerror or exc}")
     return parse_source(data, name, as_json=path.suffix.lower() == ".json")
@@ -129,7 +137,17 @@ def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
         if as_json:
             return _json_fallback(text, name, problem, (line, column))
         return _failed(name, "AQL001", f"YAML syntax error: {problem}", (line, column), text)
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark object
+    except yaml.reader.ReaderError as exc:  # control characters: an offset, no mark object
+        line, column = _line_col_of_text_offset(text, exc.position)
+        return _failed(
+            name,
+            "AQL001",
+            f"control character U+{exc.character:04X} is not allowed in YAML; remove it, or "
+            "write it as an escape in a double-quoted string",
+            (line, column),
+            text,
+        )
+    except yaml.YAMLError as exc:
         return _failed(name, "AQL001", f"YAML error: {exc}", (1, 1), text)
     if not documents:
         return Source(
@@ -163,6 +181,11 @@ def _json_fallback(text: str, name: str, problem: str, position: tuple[int, int]
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON; write a number or a string")
+
+
+def _line_col_of_text_offset(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _line_col_of_offset(data: bytes, offset: int) -> tuple[int, int]:
@@ -287,6 +310,7 @@ def _compose_events(loader: Any, as_json: bool) -> list[Document]:
                 raise _LoadError(
                     "AQL006", f"nesting deeper than {MAX_DEPTH} levels", *mark_of(event)
                 )
+            _check_collection_tag(event)
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
             parent_key_pending = bool(stack) and isinstance(stack[-1].container, dict)
             if parent_key_pending and stack[-1].key is None:
@@ -305,6 +329,26 @@ def _compose_events(loader: Any, as_json: bool) -> list[Document]:
                 anchors[frame.anchor] = (frame.container, max(1, nodes - frame.start_nodes))
             continue
     return documents
+
+
+_PLAIN_COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _check_collection_tag(event: Any) -> None:
+    # Tags on mappings and lists (!!python/object, !!set, !!omap) would otherwise be dropped
+    # without a word; they are never constructed, only refused.
+    if event.tag not in _PLAIN_COLLECTION_TAGS:
+        raise _LoadError("AQL001", _tag_message(event.tag), *_mark(event))
+
+
+def _tag_message(tag: str) -> str:
+    if tag.startswith("tag:yaml.org,2002:"):
+        return f"YAML tag '!!{tag.removeprefix('tag:yaml.org,2002:')}' is not supported in a query"
+    return f"unknown YAML tag {tag!r}"
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    return (event.start_mark.line + 1, event.start_mark.column + 1)
 
 
 def _key_text(value: Any, event: Any) -> str:
@@ -330,22 +374,17 @@ def _scalar(loader: Any, event: Any, as_json: bool) -> tuple[Any, RawScalar | No
     if tag == "tag:yaml.org,2002:null":
         return None, RawScalar(text, None)
     if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        _check_number_length(text, event)
         node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark)
-        value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+        try:
+            value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+        except (ValueError, IndexError, KeyError):  # an explicit tag on other text: !!int abc
+            short = tag.removeprefix("tag:yaml.org,2002:")
+            raise _LoadError(
+                "AQL001", f"{text!r} is not a valid !!{short}", *_mark(event)
+            ) from None
         return value, RawScalar(text, value)
-    if tag.startswith("tag:yaml.org,2002:"):
-        raise _LoadError(
-            "AQL001",
-            f"YAML tag {tag.rsplit(':', 1)[-1]!r} is not supported in a query",
-            event.start_mark.line + 1,
-            event.start_mark.column + 1,
-        )
-    raise _LoadError(
-        "AQL001",
-        f"unknown YAML tag {tag!r}",
-        event.start_mark.line + 1,
-        event.start_mark.column + 1,
-    )
+    raise _LoadError("AQL001", _tag_message(tag), *_mark(event))
 
 
 def _json_scalar(text: str, event: Any) -> tuple[Any, RawScalar | None]:
@@ -354,6 +393,7 @@ def _json_scalar(text: str, event: Any) -> tuple[Any, RawScalar | None]:
     if text == "null":
         return None, RawScalar(text, None)
     if _JSON_NUMBER.fullmatch(text):
+        _check_number_length(text, event)
         number: Any = float(text) if any(c in text for c in ".eE") else int(text)
         return number, RawScalar(text, number)
     raise _LoadError(
@@ -362,3 +402,15 @@ def _json_scalar(text: str, event: Any) -> tuple[Any, RawScalar | None]:
         event.start_mark.line + 1,
         event.start_mark.column + 1,
     )
+
+
+def _check_number_length(text: str, event: Any) -> None:
+    # Python refuses to convert integers of more than 4,300 digits to or from text (int()
+    # and str() raise), so a longer number would crash whichever check printed it.
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _LoadError(
+            "AQL006",
+            f"a number of {len(text):,} characters; aggqlint reads numbers of at most "
+            f"{MAX_NUMBER_CHARS:,} characters",
+            *_mark(event),
+        )

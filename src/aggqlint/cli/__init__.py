@@ -24,6 +24,10 @@ COMMANDS: dict[str, str] = {
     "check": "check:check",
     "schema": "schema:schema",
     "catalog": "catalog:catalog",
+    "rules": "rules:rules",
+    "plan": "plan:plan",
+    "submit": "submit:submit",
+    "drift": "drift:drift",
 }
 
 

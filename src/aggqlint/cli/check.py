@@ -36,8 +36,27 @@ EXIT_USAGE = 2
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
     default=None,
-    help="Lowest severity that makes the exit code 1 [default: error].",
+    help="Lowest severity that makes the exit code 1 [default: the config's, else error].",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Use this config file for every path (no search for aggqlint.toml/pyproject.toml).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Check only these codes, names or prefixes (comma-separated; replaces the config's).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODES",
+    help="Also skip these codes, names or prefixes (comma-separated; adds to the config's).",
+)
+@click.option("--profile", help="Limits profile from the config's [profiles] (e.g. dev, prod).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, summary line last.")
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal).")
 def check(
@@ -47,11 +66,15 @@ def check(
     endpoint: str | None,
     now_text: str | None,
     fail_on: str | None,
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    profile: str | None,
     quiet: bool,
     color: bool | None,
 ) -> None:
     """Check report definitions and query bodies (files or directories)."""
-    from aggqlint.diagnostics import Severity
+    from aggqlint.config import CliOverrides, load_policy_factory
     from aggqlint.endpoints import EndpointError, resolve_endpoint
     from aggqlint.lint import LintOptions, UsageError, exit_code, lint_paths
     from aggqlint.output import Style, render
@@ -64,8 +87,10 @@ def check(
             # body and the bodies are still checked; anything else is a usage error.
             if not err.certain:
                 raise click.BadParameter(err.message, param_hint="--endpoint") from None
-    options = LintOptions(endpoint=endpoint, now=parse_now(now_text))
     try:
+        overrides = CliOverrides(select, ignore, profile, fail_on)
+        policy_for = load_policy_factory(config_path, overrides)
+        options = LintOptions(endpoint=endpoint, now=parse_now(now_text), policy_for=policy_for)
         result = lint_paths(paths, options)
     except UsageError as err:
         click.echo(f"aggqlint: {err}", err=True)
@@ -75,8 +100,8 @@ def check(
     if output_file:
         _write_report(output_file, render(chosen, result, Style(quiet=quiet)))
         chosen = "text"
-    click.echo(render(chosen, result, style), nl=False)
-    sys.exit(exit_code(result, Severity.parse(fail_on) if fail_on else Severity.ERROR))
+    click.echo(render(chosen, result, style), nl=False, color=style.color)  # --color when piped
+    sys.exit(exit_code(result))  # each file's policy holds its fail-on (--fail-on wins)
 
 
 def default_format() -> str:

@@ -7,7 +7,7 @@ values they gave.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -124,7 +124,10 @@ def _filter(body: dict[str, Any]) -> str | None:
         dimension = next((item[k] for k in ("dimension", "id", "field") if k in item), None)
         if not isinstance(dimension, str):
             return None
-        dimension = _names([dimension], "dimensions")[0]
+        mapped = _names([dimension], "dimensions")
+        if not mapped or not mapped[0]:
+            return None  # nothing a predicate could be built on
+        dimension = mapped[0]
         predicate: dict[str, Any] = {
             "type": "dimension",
             "dimension": dimension,
@@ -134,6 +137,61 @@ def _filter(body: dict[str, Any]) -> str | None:
             predicate["value"] = str(item["value"])
         predicates.append(predicate)
     return render({"filter": {"type": "and", "predicates": predicates}})
+
+
+def filter_shape(item: Any, known: Collection[str]) -> tuple[str, list[str]] | None:
+    """How a filter predicate or clause departs from the API's shape, and the keys that show it:
+    ("nested", keys) for a clause where only predicates may go, ("invented", keys) for a
+    predicate from another query language; None for the API's own shape. `known` holds the
+    fields of the model the item is checked against."""
+    if not isinstance(item, dict):
+        return None
+    table = load_yaml("rules", "aliases.yaml")["predicates"]
+    nested = [key for key in item if key in table["nesting"] and key not in known]
+    if nested:
+        return "nested", nested
+    if "predicates" in known:
+        return None  # a clause: only predicates come in other languages' shapes
+    invented = [key for key in item if key in table["fields"] and key not in known]
+    kind = item.get("type")
+    if isinstance(kind, str) and kind.lower() in table["operators"]:
+        invented.insert(0, "type")  # an operator word where the predicate type goes (EQUALS)
+    return ("invented", invented) if invented else None
+
+
+def predicate(item: dict[str, Any], known: Collection[str]) -> str | None:
+    """The API's predicate for one written in another shape ({type: EQUALS, field: queue.id}),
+    as a flow mapping; None when it has no equivalent (an operator the API lacks)."""
+    table = load_yaml("rules", "aliases.yaml")["predicates"]
+    stands_for = {**table["fields"], "dimension": "dimension", "operator": "operator"}
+    subject = next(
+        (v for k, v in item.items() if stands_for.get(k) == "dimension" and isinstance(v, str)),
+        None,
+    )
+    if subject is None:
+        return None
+    words = [v for k, v in item.items() if stands_for.get(k) == "operator"] + [item.get("type")]
+    operator: str | None = "matches"
+    for word in words:
+        if isinstance(word, str) and word.lower() in table["operators"]:
+            operator = table["operators"][word.lower()]
+            break
+    if operator is None:
+        return None
+    dimension = (_names([subject], "dimensions") or [subject])[0]
+    fragment: dict[str, Any] = {"type": "dimension", "dimension": dimension, "operator": operator}
+    value = item.get("value")
+    scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+    if operator == "matches" and scalar:
+        fragment["value"] = str(value)
+    elif operator == "matches" and isinstance(item.get("range"), dict):
+        fragment["range"] = item["range"]
+    # Models whose predicates are plain {dimension, value} pairs take no type or operator.
+    kept = {key: part for key, part in fragment.items() if key in known}
+    text: str = yaml.safe_dump(
+        kept, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000
+    )
+    return text.strip()
 
 
 def _windows(body: dict[str, Any]) -> str | None:

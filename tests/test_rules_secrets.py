@@ -1,0 +1,255 @@
+"""The secrets family (AQL7xx): credentials in report definitions, never echoed back."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aggqlint.diagnostics import Diagnostic
+from aggqlint.lint import lint_payload, lint_text
+from aggqlint.rules.secrets import check_document, mask
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+# Made up for these tests; shaped like the real things.
+CLIENT_SECRET = "0HmEYl3yVxFY8JmUFTQ7Z4sNdVBgw9pRu1Ip2TnpAjc"  # 43 chars, base64url
+API_KEY = "Zk8yQ2vN5xR7tL1mP4wB9cF3hJ6dS0gK"  # 32 chars
+JWT = (
+    "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiI1YjBlM2MyYSIsIm9yZyI6ImFjbWUiLCJleHAiOjE3OTk5OTk5OTl9."
+    "c2lnbmF0dXJlLW5vdC1yZWFsLWJ1dC1sb25nLWVub3VnaA"
+)
+SECRETS = (CLIENT_SECRET, API_KEY, JWT)
+
+HEAD = "report: daily\nendpoint: conversations/aggregates\n"
+QUERY = "query:\n  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n  metrics: [nOffered]\n"
+
+
+def secrets_of(diagnostics: list[Diagnostic]) -> list[tuple[str, int | None, int | None]]:
+    return [
+        (d.code, d.location.line, d.location.column)
+        for d in diagnostics
+        if d.code.startswith("AQL7")
+    ]
+
+
+def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
+    [found] = [d for d in diagnostics if d.code == code]
+    return found
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "client_secret",
+        "clientSecret",
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+        "password",
+        "token",
+        "access_token",
+        "refreshToken",
+        "api-key",
+        "Authorization",
+    ],
+)
+def test_credential_named_envelope_key(key: str) -> None:
+    diagnostics = lint_text(HEAD + f"{key}: {CLIENT_SECRET}\n" + QUERY, "r.yaml")
+    assert secrets_of(diagnostics) == [("AQL701", 3, len(key) + 3)]
+    finding = only(diagnostics, "AQL701")
+    assert finding.message.startswith(f"'{key}' holds a credential (0HmE…(43 chars)); remove it")
+    assert "GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET" in finding.message
+    assert str(finding.severity) == "error"
+
+
+def test_credential_inside_the_query_and_nested() -> None:
+    text = (
+        HEAD
+        + QUERY
+        + "  auth:\n"
+        + "    credentials: {client_id: 5b0e3c2a-3c1e-4f7e-9a2b-0c4d5e6f7a8b, password: 123456}\n"
+    )
+    diagnostics = lint_text(text, "r.yaml")
+    # The client id is no secret; the numeric password is, and is masked entirely.
+    assert secrets_of(diagnostics) == [("AQL701", 7, 78)]
+    assert "'password' holds a credential (…(6 chars))" in only(diagnostics, "AQL701").message
+    assert "123456" not in only(diagnostics, "AQL701").message
+
+
+def test_bearer_token_in_a_pasted_curl_command() -> None:
+    text = HEAD + f"description: \"curl -H 'Authorization: Bearer {API_KEY}' ...\"\n" + QUERY
+    diagnostics = lint_text(text, "r.yaml")
+    assert secrets_of(diagnostics) == [("AQL702", 3, 14)]
+    message = only(diagnostics, "AQL702").message
+    assert message.startswith("'description' holds an Authorization header value (Zk8y…(32 chars))")
+
+
+def test_bearer_token_without_header_and_a_jwt() -> None:
+    text = (
+        HEAD
+        + QUERY
+        + "  filter:\n"
+        + "    type: and\n"
+        + "    predicates:\n"
+        + f"      - {{dimension: queueId, value: 'bearer {API_KEY}'}}\n"
+        + f"      - {{dimension: userId, value: {JWT}}}\n"
+    )
+    diagnostics = lint_text(text, "r.yaml")
+    assert [c for c, *_ in secrets_of(diagnostics)] == ["AQL702", "AQL702"]
+    messages = [d.message for d in diagnostics if d.code == "AQL702"]
+    assert messages[0].startswith("'value' holds a bearer token (Zk8y…(32 chars))")
+    assert messages[1].startswith(f"'value' holds a JSON Web Token (eyJh…({len(JWT)} chars))")
+
+
+def test_random_string_in_an_unknown_field() -> None:
+    diagnostics = lint_text(HEAD + QUERY + f"  apiClient: {CLIENT_SECRET}\n", "r.yaml")
+    assert secrets_of(diagnostics) == [("AQL703", 6, 14)]
+    assert "random-looking string (0HmE…(43 chars))" in only(diagnostics, "AQL703").message
+
+
+def test_document_without_endpoint_or_query_is_still_scanned() -> None:
+    # The body is never checked here (no endpoint, no query), but the leak is still found.
+    diagnostics = lint_text(f"clientSecret: {CLIENT_SECRET}\n", "creds.yaml")
+    assert secrets_of(diagnostics) == [("AQL701", 1, 15)]
+    diagnostics = lint_text(f"- Authorization: Bearer {API_KEY}\n", "headers.yaml")
+    assert secrets_of(diagnostics) == [("AQL701", 1, 18)]
+
+
+def test_payload_api_scans_the_body() -> None:
+    body = {
+        "interval": "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z",
+        "metrics": ["nOffered"],
+        "access_token": JWT,
+    }
+    diagnostics = lint_payload(body, "conversations/aggregates")
+    found = only(diagnostics, "AQL701")
+    assert found.location.pointer == "/access_token"
+    assert JWT not in found.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "${GENESYSCLOUD_OAUTHCLIENT_SECRET}",
+        "$GENESYSCLOUD_OAUTHCLIENT_SECRET",
+        "'<your client secret>'",
+        "'********'",
+        "''",
+        "null",
+        "false",
+    ],
+)
+def test_placeholders_are_not_secrets(value: str) -> None:
+    assert secrets_of(lint_text(HEAD + f"client_secret: {value}\n" + QUERY, "r.yaml")) == []
+
+
+NORMAL_QUERIES = [
+    # UUIDs in filters, ISO 8601 intervals and durations, metric and dimension names.
+    HEAD
+    + QUERY
+    + "  granularity: PT15M\n"
+    + "  timeZone: America/Argentina/ComodRivadavia\n"
+    + "  groupBy: [queueId, requestedRoutingSkillId, conversationInitiator]\n"
+    + "  filter:\n"
+    + "    type: or\n"
+    + "    predicates:\n"
+    + "      - {dimension: queueId, value: 3b0c7e36-4c3e-4a8b-9a8e-5f7d2c1b0a9f}\n"
+    + "      - {dimension: userId, value: 3B0C7E364C3E4A8B9A8E5F7D2C1B0A9F}\n"
+    + "      - {dimension: ani, value: 'tel:+4420794600001234567890123456789'}\n"
+    + "      - {dimension: externalContactId, value: U4af4980629f4b2ac4c6c0a2b1e53f7d8}\n"
+    + "      - {dimension: authenticated, value: 'true'}\n",
+    "report: Queue_Sales_EMEA_2024_Tier1Priority-escalations\n"
+    "description: SalesTeam2024Q3EMEAEscalationsPriority1, see\n"
+    "  https://example.com/build/src/PureCloudPlatform.Client.V2/Model/Limit.cs\n"
+    "endpoint: /api/v2/analytics/conversations/aggregates/query\n"
+    "windows:\n"
+    "  - 2026-11-01T08:00:00.000+01:00/2026-11-01T12:00:00.000+01:00\n"
+    "chunk: P1D\n"
+    "query:\n"
+    "  interval: 2026-11-01T00:00:00Z/P1D\n"
+    "  metrics: [tAverageHandleTimeWithTransferABC123XYZ, oServiceLevel, tHandle]\n",
+]
+
+
+@pytest.mark.parametrize("text", NORMAL_QUERIES, ids=["filters", "envelope"])
+def test_normal_definitions_do_not_fire(text: str) -> None:
+    assert secrets_of(lint_text(text, "r.yaml")) == []
+
+
+def test_the_shipped_examples_do_not_fire() -> None:
+    root = Path(__file__).resolve().parents[1]
+    checked = 0
+    for path in sorted((root / "examples").rglob("*")):
+        if path.suffix in (".yaml", ".yml", ".json"):
+            checked += 1
+            diagnostics = lint_text(path.read_bytes(), path.name)
+            assert secrets_of(diagnostics) == [], path
+    assert checked > 0
+
+
+def test_mask_shows_little_of_short_secrets() -> None:
+    assert mask(CLIENT_SECRET) == "0HmE…(43 chars)"
+    assert mask("hunter2") == "…(7 chars)"
+    assert mask("x" * 1_000_000) == "xxxx…(1,000,000 chars)"
+
+
+def test_secret_quoted_by_another_rule_is_masked_there_too() -> None:
+    # The unknown-metric rule quotes the name it does not know: here a secret.
+    text = HEAD + "query:\n  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
+    text += f"  metrics: [nOffered, {CLIENT_SECRET}]\n"
+    diagnostics = lint_text(text, "r.yaml")
+    assert {d.code for d in diagnostics} >= {"AQL201", "AQL703"}
+    for diagnostic in diagnostics:
+        assert CLIENT_SECRET not in diagnostic.message
+        assert CLIENT_SECRET not in (diagnostic.suggestion or "")
+        assert "redact" not in diagnostic.data
+    assert "0HmE…(43 chars)" in only(diagnostics, "AQL201").message
+
+
+def test_walks_shared_deep_and_cyclic_payloads() -> None:
+    shared = {"token": CLIENT_SECRET}
+    deep: dict[str, object] = {"password": API_KEY}
+    for _ in range(50_000):  # deeper than Python's recursion limit
+        deep = {"a": deep}
+    cyclic: list[object] = []
+    cyclic.append(cyclic)
+    findings = list(check_document({"x": shared, "y": shared, "deep": deep, "c": cyclic}))
+    assert sorted(f.code for f in findings) == ["AQL701", "AQL701"]
+
+
+def test_secret_never_reaches_the_cli_output(tmp_path: Path) -> None:
+    (tmp_path / "leaky.yaml").write_text(
+        HEAD
+        + f"client_secret: {CLIENT_SECRET}\n"
+        + f"description: 'Authorization: Bearer {JWT}'\n"
+        + QUERY
+        + f"  metrics: [{API_KEY}]\n"
+        + f"  {API_KEY}: 1\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env.pop("GITHUB_ACTIONS", None)
+    outputs = []
+    for output_format in ("text", "json"):
+        result = subprocess.run(
+            [sys.executable, "-m", "aggqlint", "check", "--format", output_format, "leaky.yaml"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 1, result.stderr
+        outputs.append(result.stdout + result.stderr)
+    text_output, json_output = outputs
+    for secret in SECRETS:
+        assert secret not in text_output
+        assert secret not in json_output
+    codes = [d["code"] for d in json.loads(json_output)["diagnostics"]]
+    assert {"AQL701", "AQL702", "AQL703"} <= set(codes)
+    assert "0HmE…(43 chars)" in text_output
