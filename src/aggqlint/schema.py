@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from aggqlint import catalog
@@ -155,6 +156,29 @@ def _additional(
                 message += f"; did you mean '{right}'?"
                 suggestion = right
         yield Finding(code, field_pointer, message, suggestion, at_key=True, data={"field": name})
+        real = str(entry.get("use")) if entry else ""
+        # Lists of names (groupBy, metrics) are checked as the real field; other invented
+        # shapes (`where: {...}`) get their corrected fragment instead of a cascade of errors.
+        if (
+            real in known
+            and pointer == ""
+            and error.schema["properties"][real].get("type") == "array"
+        ):
+            yield from _as_real_field(model, error.instance[name], real, name, endpoint)
+
+
+def _as_real_field(
+    model: _Model, value: Any, real: str, written: str, endpoint: Endpoint | None
+) -> Iterator[Finding]:
+    """Check an invented field's contents as the real field it stands for (`groupBys: [queue]`
+    is checked as `groupBy`), so the names inside get their own did-you-mean."""
+    schema = model.schema["properties"][real]
+    for error in model.validator.descend(value, schema, path=real):
+        handler = _HANDLERS.get(error.validator, _generic)
+        real_pointer = pointer_join("", *error.absolute_path)
+        for finding in handler(model, error, real_pointer, value, endpoint, {}):
+            moved = pointer_join("", written) + finding.pointer[len(real) + 1 :]
+            yield replace(finding, pointer=moved)
 
 
 def _shaped_filter_part(model: _Model, error: Any, pointer: str) -> Finding | None:
@@ -389,8 +413,8 @@ def _type(
             _canonical(value, expected_types),
         )
         return
-    if prop in ("metrics", "detailMetrics") and isinstance(value, dict) and endpoint:
-        yield _metric_object(value, pointer, endpoint)
+    if prop in ("metrics", "detailMetrics", "groupBy") and isinstance(value, dict) and endpoint:
+        yield from _name_object(value, pointer, endpoint, prop)
         return
     if prop == "filter" and isinstance(value, list):
         from aggqlint.rules import shapes
@@ -407,19 +431,38 @@ def _type(
     yield Finding("AQL204", pointer, f"{name} must be {want} in {where}, not {got}")
 
 
-def _metric_object(value: dict[str, Any], pointer: str, endpoint: Endpoint) -> Finding:
-    name = next((value[k] for k in ("name", "id", "metric") if isinstance(value.get(k), str)), None)
-    message = f"metrics are plain names from the {endpoint.name} list (e.g. 'tHandle'), not objects"
-    suggestion = None
-    vocab = catalog.vocabulary(endpoint).query_metrics
-    if name is not None and name not in vocab:
-        inner = _unknown_name(name, "metric", list(vocab), pointer, endpoint.name, "metrics")
-        suggestion = inner.suggestion
-        message += f"; '{name}' is not a metric either"
-        message += f": did you mean '{suggestion}'?" if suggestion else ""
-    elif name is not None:
-        suggestion = name
-    return Finding("AQL209", pointer, message, suggestion, data={"name": name})
+def _name_object(
+    value: dict[str, Any], pointer: str, endpoint: Endpoint, prop: str
+) -> Iterator[Finding]:
+    """A metric or dimension written as an object ({name: ..., type: sum}): one finding for the
+    shape, and one for the name inside when it is not a real one either."""
+    role = "dimension" if prop == "groupBy" else "metric"
+    key = next(
+        (k for k in ("name", "id", "metric", "dimension") if isinstance(value.get(k), str)), None
+    )
+    name: str | None = value[key] if key else None
+    vocab = catalog.vocabulary(endpoint)
+    allowed = list(vocab.group_by if role == "dimension" else vocab.query_metrics)
+    example = "mediaType" if role == "dimension" else "tHandle"
+    inner = None
+    if key is not None and name is not None and name not in allowed:
+        inner = _unknown_name(name, role, allowed, pointer_join(pointer, key), endpoint.name, prop)
+    suggestion = inner.suggestion if inner else name
+    yield Finding(
+        "AQL209",
+        pointer,
+        f"'{prop}' takes plain {role} names from the {endpoint.name} list (e.g. '{example}'), "
+        "not objects"
+        + (
+            "; statistics (count, sum, max, min) come back for every metric"
+            if role == "metric"
+            else ""
+        ),
+        suggestion,
+        data={"name": name},
+    )
+    if inner is not None:
+        yield inner
 
 
 def _coercible(value: Any, expected: list[str]) -> bool:
