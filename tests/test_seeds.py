@@ -38,7 +38,7 @@ def bare_body(name: str) -> tuple[str, str]:
 
 
 def test_every_seed_has_a_corpus_file() -> None:
-    assert NAMES == sorted(path.stem for path in FACTS.glob("seed-*.json"))
+    assert sorted(path.stem for path in FACTS.glob("seed-*.json")) == NAMES
 
 
 @pytest.mark.parametrize("name", NAMES)
