@@ -115,9 +115,13 @@ def measure(command: Sequence[str], runs: int, cwd: Path) -> tuple[float, float]
         process = subprocess.Popen(
             command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        _, _, usage = os.wait4(process.pid, 0)
+        _, status, usage = os.wait4(process.pid, 0)
         times.append(time.perf_counter() - start)
         peak = max(peak, usage.ru_maxrss / 1024)
+        # A run that crashed or could not start measures nothing: stop rather than report it.
+        # (0 = clean, 1 = diagnostics found; both are real work.)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"benchmark command failed: {' '.join(command)}")
     return statistics.median(times), peak
 
 

@@ -17,6 +17,7 @@ from aggqlint.data import load_json, load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.endpoints import Endpoint
 from aggqlint.source import RawScalar
+from aggqlint.validators import compile_schema
 
 # Labels for nested models, by the end of their model name.
 _NESTED_LABELS = (
@@ -47,10 +48,8 @@ class _Model:
     """A validator plus the names of the models inside one schema."""
 
     def __init__(self, schema: dict[str, Any], label: str) -> None:
-        from jsonschema import Draft202012Validator  # deferred: costly import
-
         self.schema = schema
-        self.validator: Any = Draft202012Validator(schema)
+        self.validator = compile_schema(schema)
         self.label = label
         self.names: dict[int, str] = {id(schema): ""}
         for name, body in schema.get("$defs", {}).items():
@@ -113,7 +112,7 @@ def _translate(
     scalars: dict[str, RawScalar],
     base: str,
 ) -> Iterator[Finding]:
-    for error in model.validator.iter_errors(body):
+    for error in model.validator.errors(body):
         pointer = pointer_join(base, *error.absolute_path)
         handler = _HANDLERS.get(error.validator, _generic)
         yield from handler(model, error, pointer, body, endpoint, scalars)
@@ -172,8 +171,7 @@ def _as_real_field(
 ) -> Iterator[Finding]:
     """Check an invented field's contents as the real field it stands for (`groupBys: [queue]`
     is checked as `groupBy`), so the names inside get their own did-you-mean."""
-    schema = model.schema["properties"][real]
-    for error in model.validator.descend(value, schema, path=real):
+    for error in model.validator.errors_as(value, real):
         handler = _HANDLERS.get(error.validator, _generic)
         real_pointer = pointer_join("", *error.absolute_path)
         for finding in handler(model, error, real_pointer, value, endpoint, {}):

@@ -161,7 +161,7 @@ def _subject(part: _Part) -> Iterator[Finding]:
             f"this predicate names no {' or '.join(offered)} to test; "
             "a predicate is subject, operator and value",
         )
-    elif isinstance(kind, str) and kind in _SUBJECTS and kind not in given:
+    elif given and isinstance(kind, str) and kind in _SUBJECTS and kind not in given:
         yield Finding(
             "AQL304",
             pointer_join(part.pointer, "type"),
