@@ -311,21 +311,25 @@ def _diagnostic(finding: Finding, base: str, location: Location) -> Diagnostic:
 
 
 def _flag_duplicate_reports(result: LintResult) -> None:
-    seen: dict[str, str] = {}
+    first: dict[str, tuple[CheckedFile, ReportDefinition]] = {}
     for checked in result.files:
         added = []
         for definition in checked.definitions:
             name = definition.name
             if not name:
                 continue
-            if name in seen:
+            if name in first:
+                # Positions are looked up only here: a JSON file's are computed on demand.
+                where, earlier = first[name]
+                line, _ = earlier.document.positions.locate("/report")
                 finding = Finding(
-                    "AQL026", "/report", f"report '{name}' is already defined in {seen[name]}"
+                    "AQL026",
+                    "/report",
+                    f"report '{name}' is already defined in {where.path}:{line}",
                 )
                 added.append(_locate(finding, "", checked.source, definition.document))
             else:
-                line, _ = definition.document.positions.locate("/report")
-                seen[name] = f"{checked.path}:{line}"
+                first[name] = (checked, definition)
         checked.diagnostics.extend(added)  # before _settle: suppressions and policy apply
 
 

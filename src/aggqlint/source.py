@@ -59,9 +59,22 @@ class PositionMap:
 class Document:
     index: int
     value: Any
-    positions: PositionMap
+    _positions: PositionMap | None
     findings: list[Finding] = field(default_factory=list)
     scalars: dict[str, RawScalar] = field(default_factory=dict)
+    _json_text: str | None = None  # positions are worked out from it when first needed
+
+    @property
+    def positions(self) -> PositionMap:
+        if self._positions is None:
+            # A JSON file read by the fast path: most files have nothing to report, so the
+            # event pass that finds positions runs only for those that do.
+            try:
+                self._positions = _compose(self._json_text or "", True)[0].positions
+            except (yaml.YAMLError, _LoadError, IndexError):
+                # Valid JSON libyaml cannot scan (surrogate-pair escapes): the document start.
+                self._positions = PositionMap({"": (1, 1)})
+        return self._positions
 
 
 @dataclass
@@ -124,6 +137,10 @@ def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
             )
     else:
         text = data.removeprefix("\ufeff")
+    if as_json:
+        fast = _fast_json(text)
+        if fast is not None:
+            return Source(name, text, [fast])
     try:
         documents = _compose(text, as_json)
     except _LoadError as err:
@@ -177,6 +194,47 @@ def _json_fallback(text: str, name: str, problem: str, position: tuple[int, int]
     except RecursionError:
         return _failed(name, "AQL006", f"nesting deeper than {MAX_DEPTH} levels", position)
     return Source(name, text, [Document(0, value, PositionMap({"": (1, 1)}))])
+
+
+FAST_JSON_BYTES = 256 * 1024
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _Duplicate
+    return value
+
+
+def _fast_json(text: str) -> Document | None:
+    """A small, clean JSON document parsed by the C decoder, or None to take the event path,
+    which reports every problem (syntax, duplicates, NaN, depth) with its position."""
+    if len(text) > FAST_JSON_BYTES:
+        return None
+    try:
+        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+    except (ValueError, _Duplicate, RecursionError):
+        return None
+    if _deeper_than(value, MAX_DEPTH):
+        return None
+    return Document(0, value, None, _json_text=text)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return False
 
 
 def _reject_constant(name: str) -> Any:

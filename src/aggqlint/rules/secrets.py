@@ -123,29 +123,41 @@ def _judge(
             )
     if not isinstance(value, str):
         return None
-    token = _access_token(patterns, value)
-    if token is not None:
-        kind, secret = token
-        where = "a key" if is_key else _label(key)
-        return Finding(
-            "AQL702",
-            pointer,
-            f"{where} holds {kind} ({mask(secret)}); {_ADVICE}",
-            at_key=is_key,
-            data=_redaction(secret),
+    found = _suspicious_text(value)
+    if found is None:
+        return None
+    code, kind, secret = found
+    where = "a key" if is_key else _label(key)
+    if code == "AQL702":
+        message = f"{where} holds {kind} ({mask(secret)}); {_ADVICE}"
+    else:
+        message = (
+            f"{where} holds a random-looking string ({mask(secret)}) like a client secret or "
+            f"API key, which no query field takes; {_ADVICE}"
         )
-    for word in _words(patterns, value):
+    return Finding(code, pointer, message, at_key=is_key, data=_redaction(secret))
+
+
+@functools.lru_cache(maxsize=4096)
+def _suspicious_text(text: str) -> tuple[str, str, str] | None:
+    """(code, what it is, the secret) for a text holding a token or a random-looking word.
+    Cached: the same metric names, ids and intervals recur in every file of a run."""
+    patterns = _patterns()
+    if len(text) < _shortest_suspect(patterns):
+        return None
+    token = _access_token(patterns, text)
+    if token is not None:
+        return "AQL702", token[0], token[1]
+    for word in _words(patterns, text):
         if _looks_random(patterns, word):
-            where = "a key" if is_key else _label(key)
-            return Finding(
-                "AQL703",
-                pointer,
-                f"{where} holds a random-looking string ({mask(word)}) like a client secret or "
-                f"API key, which no query field takes; {_ADVICE}",
-                at_key=is_key,
-                data=_redaction(word),
-            )
+            return "AQL703", "", word
     return None
+
+
+def _shortest_suspect(patterns: _Patterns) -> int:
+    # Nothing shorter than the shortest token or random word the patterns accept can match
+    # (a JSON Web Token is at least two 8-character parts and two dots).
+    return min(patterns.min_length, patterns.min_bearer_token, 18)
 
 
 def mask(secret: str) -> str:
@@ -166,6 +178,7 @@ def _normalise(name: str) -> str:
     return "".join(c for c in name.lower() if c.isascii() and c.isalnum())
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_credential_name(patterns: _Patterns, key: str) -> bool:
     name = _normalise(key)
     if not name or name in patterns.not_credentials:

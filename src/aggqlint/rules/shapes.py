@@ -7,6 +7,8 @@ values they gave.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +30,13 @@ def fix(kind: str, body: Any, field: str) -> str | None:
 
 def render(fragment: dict[str, Any]) -> str:
     """A YAML fragment as a user would write it: block keys, short lists in flow style."""
+    # PyYAML's emitter is slow and the same fixes recur across a run's files: memoise by value.
+    return _render(json.dumps(fragment, ensure_ascii=False, default=str))
+
+
+@functools.lru_cache(maxsize=1024)
+def _render(fragment_json: str) -> str:
+    fragment: dict[str, Any] = json.loads(fragment_json)
     parts = []
     for key, value in fragment.items():
         flow = None if isinstance(value, dict | list) else False
