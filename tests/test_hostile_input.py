@@ -232,6 +232,20 @@ CASES = [
         "YAML tag '!!set' is not supported",
     ),
     Case(
+        "bad-int-tag.yaml",
+        lambda: HEAD.format(name="bad-int-tag") + "  paging: {pageSize: !!int lots}\n",
+        "bad-int-tag.yaml:5:22: AQL001 error",
+        "'lots' is not a valid !!int",
+    ),
+    Case(
+        # "/.." in a pointer means "the envelope around the body"; a field named "..a" once
+        # sent the position lookup into an endless loop.
+        "dotdot-key.yaml",
+        lambda: HEAD.format(name="dotdot-key") + "  metrics: [nOffered]\n  ..a: 1\n",
+        "dotdot-key.yaml:6:3: AQL200 error",
+        "unknown field '..a'",
+    ),
+    Case(
         "huge-number.json",
         lambda: '{"pageSize": ' + "9" * 5_000 + "}",
         "huge-number.json:1:14: AQL006 error",

@@ -792,7 +792,12 @@ def _exists(wall: datetime, tz: ZoneInfo, fold: int) -> bool:
 
 @PROPERTY
 @given(
-    dt=st.datetimes(datetime(1971, 1, 1), datetime(2060, 1, 1), timezones=st.sampled_from(ZONES)),
+    dt=st.datetimes(
+        datetime(1971, 1, 1),
+        datetime(2060, 1, 1),
+        timezones=st.sampled_from(ZONES),
+        allow_imaginary=False,
+    ),
     weeks=st.integers(0, 60),
     days=st.integers(0, 400),
     tz=st.sampled_from(ZONES),
@@ -842,6 +847,7 @@ millis_datetimes = st.datetimes(
     datetime(1900, 1, 1),
     datetime(2200, 1, 1),
     timezones=st.sampled_from([*FIXED_OFFSETS, *ZONES]),
+    allow_imaginary=False,  # a local time skipped by DST is not an instant anyone writes
 ).map(lambda value: value.replace(microsecond=value.microsecond // 1000 * 1000))
 
 
@@ -849,7 +855,8 @@ millis_datetimes = st.datetimes(
 @given(a=millis_datetimes, b=millis_datetimes)
 def test_interval_round_trip(a: datetime, b: datetime) -> None:
     iv = parse_interval(f"{format_instant(a)}/{format_instant(b)}")
-    assert (iv.start, iv.end) == (a, b)
+    # Compared as instants: Python never calls a DST-fold local time equal across zones.
+    assert (iv.start.timestamp(), iv.end.timestamp()) == (a.timestamp(), b.timestamp())
     assert iv.start.utcoffset() == a.utcoffset()
     assert iv.end.utcoffset() == b.utcoffset()
     assert iv.form == "start/end" and iv.naive_parts == ()
@@ -859,7 +866,10 @@ def test_interval_round_trip(a: datetime, b: datetime) -> None:
 CHUNKS = ["PT1H", "PT90M", "PT6H", "PT24H", "P1D", "P1DT12H", "P2D", "P1W", "P1M", "PT100M"]
 ALIGNS = [None, "PT15M", "PT30M", "PT1H", "PT7H", "P1D", "P1W", "P1M"]
 starts_st = st.datetimes(
-    datetime(2020, 1, 1), datetime(2030, 1, 1), timezones=st.sampled_from(ZONES)
+    datetime(2020, 1, 1),
+    datetime(2030, 1, 1),
+    timezones=st.sampled_from(ZONES),
+    allow_imaginary=False,
 ).map(lambda value: value.replace(second=0, microsecond=0))
 
 
@@ -951,7 +961,12 @@ def test_bucket_count_matches_a_naive_walk(
 
 @PROPERTY
 @given(
-    start=st.datetimes(datetime(1, 1, 1), datetime(5000, 1, 1), timezones=st.sampled_from(ZONES)),
+    start=st.datetimes(
+        datetime(1, 1, 1),
+        datetime(5000, 1, 1),
+        timezones=st.sampled_from(ZONES),
+        allow_imaginary=False,
+    ),
     years=st.integers(0, 4900),
     granularity=st.sampled_from(GRANULARITIES),
     tz=st.sampled_from(ZONES),

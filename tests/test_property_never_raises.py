@@ -48,6 +48,7 @@ TOKENS = [
     *("0x1F", "0o17", "0123", "1_000", "1e400", ".nan", "-.inf", "1:30:00", "9" * 60),
     *("no", "on", "~", "null", "true", "\t", "\r\n", "\ufeff", "\x00", "\x07", "\x85"),
     *("\u2028", "\ud7ff", "é", "🙂", "client_secret", "Bearer eyJhbGciOi.eyJzdWIiOi.sig"),
+    *("..", "..a", "../", "/", "~1", "~0", "~", "#/"),  # JSON pointer syntax inside names
 ]
 yaml_ish = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
 

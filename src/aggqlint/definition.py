@@ -22,7 +22,9 @@ class ReportDefinition:
     endpoint: Endpoint | None
     body: Any
     body_pointer: str  # where the request body sits in the document: "/query" or ""
-    windows: list[str] = field(default_factory=list)
+    # None where an entry is not text (the envelope schema reports it): indices stay those of
+    # the file, so `/windows/N` pointers land on the right entry.
+    windows: list[str | None] = field(default_factory=list)
     chunk: str | None = None
     is_envelope: bool = False
     findings: list[Finding] = field(default_factory=list)  # pointers relative to the document
@@ -71,7 +73,7 @@ def _from_envelope(document: Document, value: dict[str, Any]) -> ReportDefinitio
     definition.findings.extend(check_envelope(value))
     windows = value.get("windows")
     if isinstance(windows, list):
-        definition.windows = [w for w in windows if isinstance(w, str)]
+        definition.windows = [w if isinstance(w, str) else None for w in windows]
     if isinstance(value.get("chunk"), str):
         definition.chunk = value["chunk"]
     endpoint = value.get("endpoint")

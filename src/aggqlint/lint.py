@@ -117,9 +117,9 @@ def lint_text(
     as_json = name.lower().endswith(".json")
     source = parse_source(text, name, as_json=as_json)
     options = options or LintOptions()
-    return _settle(
-        _check_source(source, options, policy or Policy()), options.max_repeats
-    ).diagnostics
+    checked = _check_source(source, options, policy or Policy())
+    _flag_duplicate_reports(LintResult([checked]))
+    return _settle(checked, options.max_repeats).diagnostics
 
 
 def lint_file(path: str | Path, options: LintOptions | None = None) -> list[Diagnostic]:
@@ -246,7 +246,7 @@ def _relative_scalars(document: Document, base: str) -> dict[str, Any]:
 def _check_body(
     body: dict[str, Any],
     endpoint: Endpoint,
-    windows: list[str],
+    windows: list[str | None],
     chunk: str | None,
     now: datetime | None,
     limits: dict[str, Any],
@@ -290,8 +290,9 @@ def _locate(finding: Finding, base: str, source: Source, document: Document) -> 
 
 
 def _join(base: str, pointer: str) -> str:
-    # Findings about the envelope (windows, chunk) use "../" to step out of the body.
-    while pointer.startswith("/.."):
+    # Findings about the envelope (windows, chunk) use "../" to step out of the body. Only a
+    # whole ".." token steps out: a field named "..a" is a field.
+    while pointer == "/.." or pointer.startswith("/../"):
         pointer = pointer[3:]
         base = base.rsplit("/", 1)[0] if base else ""
     return base + pointer

@@ -213,7 +213,7 @@ def _slots(
     in_body = pointer_join(definition.body_pointer, "interval")
     sources: list[tuple[Any, str]]
     if definition.windows:
-        sources = [(w, f"/windows/{i}") for i, w in enumerate(definition.windows)]
+        sources = [(w, f"/windows/{i}") for i, w in enumerate(definition.windows) if w is not None]
     elif chunk is not None:
         sources = [(body.get("interval"), in_body)]
     else:

@@ -50,7 +50,7 @@ class PositionMap:
         while True:
             if pointer in self.values:
                 return self.values[pointer]
-            if not pointer:
+            if not pointer.startswith("/"):  # "" (the top), or no pointer at all: never loop
                 return (1, 1)
             pointer = pointer.rsplit("/", 1)[0]
 

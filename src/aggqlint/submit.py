@@ -7,12 +7,14 @@ This is the only module that imports requests (`aggqlint check` never loads it).
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import math
 import random
+import signal
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -368,10 +370,14 @@ class Submitter:
             return
         if exchange.error == _CANCELLED:
             return  # never sent, or abandoned while waiting to retry: nothing to record
-        recorder.write(record_exchange(exchange, self.options.hosts.api_url))
-        outcome.exchanges.append(exchange)
-        if on_done:
-            on_done(exchange, len(outcome.exchanges), total)
+        record = record_exchange(exchange, self.options.hosts.api_url)
+        with _interrupts_deferred():
+            # Recorded, counted and shown together: a Ctrl-C in between would leave a line in
+            # the recording that the summary and the progress output never mention.
+            recorder.write(record)
+            outcome.exchanges.append(exchange)
+            if on_done:
+                on_done(exchange, len(outcome.exchanges), total)
 
     def _send(self, item: Work) -> Exchange:
         request = item.request
@@ -446,3 +452,20 @@ def _describe(exc: requests.exceptions.RequestException) -> str:
     if isinstance(exc, requests.exceptions.SSLError):
         return f"{kind}: the server's TLS certificate could not be verified ({exc})"
     return f"{kind}: {exc}"
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold SIGINT until the block is done (it is delivered right after). Only the main thread
+    receives it, and only POSIX can hold it; elsewhere the block runs as it is."""
+    can_block = hasattr(signal, "pthread_sigmask") and (
+        threading.current_thread() is threading.main_thread()
+    )
+    if not can_block:
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

@@ -19,7 +19,7 @@ from aggqlint.endpoints import Endpoint
 class RuleContext:
     body: dict[str, Any]  # the request body under check
     endpoint: Endpoint
-    windows: list[str] = field(default_factory=list)  # the report definition's windows
+    windows: list[str | None] = field(default_factory=list)  # the definition's (None: not text)
     chunk: str | None = None
     limits: dict[str, Any] = field(default_factory=dict)  # from the config profile
     now: datetime | None = None  # fixed "now" for reproducible runs (--now)

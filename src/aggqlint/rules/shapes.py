@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,20 +63,20 @@ def invented_range(body: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+_LAST_MOMENT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T23:59:59(\.9+)?((?:Z|[+-].*)?)", re.ASCII)
+
+
 def half_open_end(end: str) -> str:
-    """An end written as the last millisecond of a day becomes the next midnight."""
-    for suffix in ("T23:59:59.999", "T23:59:59"):
-        index = end.find(suffix)
-        if index == 10:
-            try:
-                day = datetime.fromisoformat(end[:10]) + timedelta(days=1)
-            except ValueError:
-                return end
-            rest = end[len(end[:10]) + len(suffix) :]
-            rest = rest.lstrip("0123456789") if suffix.endswith(".999") else rest
-            fraction = ".000" if suffix.endswith(".999") else ""
-            return f"{day.date().isoformat()}T00:00:00{fraction}{rest}"
-    return end
+    """An end written as the last second (or .999…) of a day becomes the next midnight."""
+    match = _LAST_MOMENT.fullmatch(end)
+    if match is None:
+        return end
+    try:
+        day = datetime.fromisoformat(match[1]) + timedelta(days=1)
+    except ValueError:
+        return end
+    fraction = ".000" if match[2] else ""
+    return f"{day.date().isoformat()}T00:00:00{fraction}{match[3]}"
 
 
 def _looks_like_duration(text: Any) -> bool:

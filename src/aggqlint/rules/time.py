@@ -459,7 +459,8 @@ def spans(context: RuleContext, tz: tzinfo) -> list[Span]:
     if "interval" in _fields(context) and isinstance(text, str):
         found.append(_read(text, "/interval", "'interval'", False, tz))
     for index, window in enumerate(context.windows):
-        found.append(_read(window, f"/../windows/{index}", f"window {index + 1}", True, tz))
+        if window is not None:
+            found.append(_read(window, f"/../windows/{index}", f"window {index + 1}", True, tz))
     return found
 
 
