@@ -246,6 +246,13 @@ CASES = [
         "unknown field '..a'",
     ),
     Case(
+        # Counted as the loader goes: the mapping, its key, the list, then the items.
+        "many-values.yaml",
+        lambda: "metrics: [" + ", ".join(["x"] * 300_000) + "]\n",
+        f"many-values.yaml:1:{len('metrics: [') + 3 * (250_000 - 3) + 1}: AQL006 error",
+        "more than 250,000 values",
+    ),
+    Case(
         "huge-number.json",
         lambda: '{"pageSize": ' + "9" * 5_000 + "}",
         "huge-number.json:1:14: AQL006 error",
@@ -350,6 +357,19 @@ def test_ten_thousand_bad_metrics_are_capped(tmp_path: Path, names: list[str], f
     assert len(mine) <= 2 * 21  # the repeats of 'handleTime' are capped as well
     assert NORMAL_LINE in result.stdout
     assert result.returncode == 1
+
+
+def test_a_file_at_the_limits(tmp_path: Path) -> None:
+    # 240,000 values in 2.3 MB: just inside every limit, so every check runs on all of them.
+    names = ["nOffered", "tHandle"] * 120_000
+    text = HEAD.format(name="limits") + f"  metrics: [{', '.join(names)}]\n"
+    folder = folder_with(tmp_path, "limits.yaml", text)
+    result = run_check(folder, ".")
+    assert_clean(result)
+    mine = [line for line in result.stdout.splitlines() if line.startswith("limits.yaml:")]
+    assert len(mine) == 21
+    assert "... and 239,978 more AQL502" in mine[-1]
+    assert NORMAL_LINE in result.stdout
 
 
 def test_ten_thousand_keys(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from aggqlint.cli.common import parse_now, use_color
+from aggqlint.cli.common import definition_options, parse_now, use_color
 from aggqlint.output import FORMATTERS
 
 EXIT_USAGE = 2
@@ -16,6 +16,7 @@ EXIT_USAGE = 2
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@definition_options
 @click.option(
     "--format",
     "output_format",
@@ -28,21 +29,11 @@ EXIT_USAGE = 2
     type=click.Path(dir_okay=False),
     help="Write the --format output to this file; the console then gets the text format.",
 )
-@click.option("--endpoint", help="Endpoint for bare query bodies (short name or full path).")
-@click.option(
-    "--now", "now_text", metavar="DATETIME", help="Fix 'now' (ISO 8601) for reproducible runs."
-)
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
     default=None,
     help="Lowest severity that makes the exit code 1 [default: the config's, else error].",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Use this config file for every path (no search for aggqlint.toml/pyproject.toml).",
 )
 @click.option(
     "--select",
@@ -56,7 +47,6 @@ EXIT_USAGE = 2
     metavar="CODES",
     help="Also skip these codes, names or prefixes (comma-separated; adds to the config's).",
 )
-@click.option("--profile", help="Limits profile from the config's [profiles] (e.g. dev, prod).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, summary line last.")
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal).")
 def check(

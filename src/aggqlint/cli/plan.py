@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggqlint.cli.common import parse_now
+from aggqlint.cli.common import definition_options, parse_now
 
 if TYPE_CHECKING:
     from aggqlint.lint import LintOptions
@@ -67,6 +67,7 @@ def _one_line(text: str) -> str:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@definition_options
 @click.option(
     "--format",
     "output_format",
@@ -75,17 +76,6 @@ def _one_line(text: str) -> str:
     show_default=True,
     help="text: one block per request; json: a list of requests; curl: runnable commands.",
 )
-@click.option("--endpoint", help="Endpoint for bare query bodies (short name or full path).")
-@click.option(
-    "--now", "now_text", metavar="DATETIME", help="Fix 'now' (ISO 8601) for reproducible runs."
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Use this config file for every path (no search for aggqlint.toml/pyproject.toml).",
-)
-@click.option("--profile", help="Limits profile from the config's [profiles] (e.g. dev, prod).")
 @click.option("--region", help="Region for --format curl (e.g. eu-west-1) [default: us-east-1].")
 @click.option("--api-url", help="API base URL for --format curl, instead of a region.")
 def plan(

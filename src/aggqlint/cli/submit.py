@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from aggqlint.cli.common import definition_options
+
 if TYPE_CHECKING:
     from aggqlint.diagnostics import Diagnostic
     from aggqlint.recording import Exchange, Redactor
@@ -20,6 +22,7 @@ EXIT_INTERRUPTED = 130
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@definition_options
 @click.option(
     "--record",
     "record_path",
@@ -32,15 +35,6 @@ EXIT_INTERRUPTED = 130
 @click.option(
     "--login-url", help="Login (OAuth) base URL instead of a region [env: GENESYSCLOUD_LOGIN_URL]."
 )
-@click.option("--endpoint", help="Endpoint for bare query bodies (short name or full path).")
-@click.option("--now", "now_text", metavar="DATETIME", help="Fix 'now' (ISO 8601) for the checks.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Use this config file for every path (no search for aggqlint.toml/pyproject.toml).",
-)
-@click.option("--profile", help="Limits profile from the config's [profiles] (e.g. dev, prod).")
 @click.option("--force", is_flag=True, help="Also send definitions that have errors.")
 @click.option(
     "--concurrency",

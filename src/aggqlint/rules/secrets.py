@@ -71,23 +71,28 @@ def _patterns() -> _Patterns:
     )
 
 
+# Where a value sits: (parent path, key or index), None at the top. The pointer is built only
+# for the rare value that is reported, not for each of a file's 250,000 values.
+_Path = tuple[Any, str | int] | None
+
+
 def check_document(document: Any) -> Iterator[Finding]:
     """Findings with pointers relative to the document (or payload) given."""
     patterns = _patterns()
-    for pointer, key, value, is_key in _walk(document):
-        finding = _judge(patterns, pointer, key, value, is_key)
+    for path, key, value, is_key in _walk(document):
+        finding = _judge(patterns, path, key, value, is_key)
         if finding is not None:
             yield finding
 
 
-def _walk(document: Any) -> Iterator[tuple[str, str | None, Any, bool]]:
-    """(pointer, key the value sits under, value, is the value that key itself) for every
+def _walk(document: Any) -> Iterator[tuple[_Path, str | None, Any, bool]]:
+    """(path, key the value sits under, value, is the value that key itself) for every
     scalar and every mapping key. Iterative, and each container once: a payload built in code
     may be deeper than the stack or share (even contain) itself."""
     seen: set[int] = set()
-    stack: list[tuple[str, str | None, Any]] = [("", None, document)]
+    stack: list[tuple[_Path, str | None, Any]] = [(None, None, document)]
     while stack:
-        pointer, key, value = stack.pop()
+        path, key, value = stack.pop()
         if isinstance(value, dict | list):
             if id(value) in seen:
                 continue
@@ -95,18 +100,26 @@ def _walk(document: Any) -> Iterator[tuple[str, str | None, Any, bool]]:
             if isinstance(value, dict):
                 children = [(str(k), v) for k, v in value.items()]
                 for name, child in reversed(children):
-                    child_pointer = pointer_join(pointer, name)
-                    yield child_pointer, name, name, True
-                    stack.append((child_pointer, name, child))
+                    child_path = (path, name)
+                    yield child_path, name, name, True
+                    stack.append((child_path, name, child))
             else:
                 for index in reversed(range(len(value))):
-                    stack.append((pointer_join(pointer, index), key, value[index]))
+                    stack.append(((path, index), key, value[index]))
         else:
-            yield pointer, key, value, False
+            yield path, key, value, False
+
+
+def _pointer(path: _Path) -> str:
+    tokens: list[str | int] = []
+    while path is not None:
+        path, token = path
+        tokens.append(token)
+    return pointer_join("", *reversed(tokens))
 
 
 def _judge(
-    patterns: _Patterns, pointer: str, key: str | None, value: Any, is_key: bool
+    patterns: _Patterns, path: _Path, key: str | None, value: Any, is_key: bool
 ) -> Finding | None:
     if not is_key and key is not None and _is_credential_name(patterns, key):
         secret = _credential_text(patterns, value)
@@ -117,7 +130,7 @@ def _judge(
                 data["redact"].update(_redaction(token[1]).get("redact", {}))
             return Finding(
                 "AQL701",
-                pointer,
+                _pointer(path),
                 f"{_label(key)} holds a credential ({mask(secret)}); {_ADVICE}",
                 data=data,
             )
@@ -135,7 +148,7 @@ def _judge(
             f"{where} holds a random-looking string ({mask(secret)}) like a client secret or "
             f"API key, which no query field takes; {_ADVICE}"
         )
-    return Finding(code, pointer, message, at_key=is_key, data=_redaction(secret))
+    return Finding(code, _pointer(path), message, at_key=is_key, data=_redaction(secret))
 
 
 @functools.lru_cache(maxsize=4096)
