@@ -3,9 +3,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_genesys import FakeGenesys, serve
 from hypothesis import settings
 
 # Property tests explore the same examples on every run, so CI never fails at random;
@@ -39,3 +41,10 @@ def run_aggqlint(
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGenesys]:
+    """A local fake Genesys Cloud (token and query endpoints) on 127.0.0.1."""
+    with serve() as server:
+        yield server

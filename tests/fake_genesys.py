@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 # Top-level fields this server refuses (as Jackson would: "Unrecognized field").
@@ -346,3 +347,27 @@ def serve() -> Iterator[FakeGenesys]:
         yield fake
     finally:
         fake.close()
+
+
+def submit_with(fake: FakeGenesys, *args: str, **env: str | None) -> Any:
+    """`aggqlint submit ARGS` in-process against the fake (a click Result), with credentials
+    and URLs from the fake and no proxy in the way."""
+    from click.testing import CliRunner
+
+    from aggqlint.cli import cli
+
+    environment: dict[str, str | None] = {
+        **fake.env(),
+        "GENESYSCLOUD_REGION": None,
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+    environment.update(env)
+    return CliRunner().invoke(cli, ["submit", *args], env=environment)
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The recording's lines; every line whole (a file that exists ends with a newline)."""
+    text = path.read_text(encoding="utf-8")
+    assert not text or text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]

@@ -10,51 +10,24 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from fake_genesys import (
     FakeGenesys,
     Step,
     rate_limited,
     rejected,
-    serve,
     unauthorized,
     unavailable,
 )
-
-from aggqlint.cli import cli
+from fake_genesys import read_records as records
+from fake_genesys import submit_with as submit
 
 REPO = Path(__file__).resolve().parents[1]
 SHIFT_BLOCKS = REPO / "examples" / "shift-blocks.yaml"
 AGGREGATES_PATH = "/api/v2/analytics/conversations/aggregates/query"
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGenesys]:
-    with serve() as server:
-        yield server
-
-
-def submit(fake: FakeGenesys, *args: str, **env: str | None) -> Result:
-    environment: dict[str, str | None] = {
-        **fake.env(),
-        "GENESYSCLOUD_REGION": None,
-        "NO_PROXY": "127.0.0.1,localhost",
-        "no_proxy": "127.0.0.1,localhost",
-    }
-    environment.update(env)
-    return CliRunner().invoke(cli, ["submit", *args], env=environment)
-
-
-def records(path: Path) -> list[dict[str, Any]]:
-    text = path.read_text(encoding="utf-8")
-    assert text.endswith("\n")
-    return [json.loads(line) for line in text.splitlines()]
 
 
 def write(tmp_path: Path, text: str, name: str = "report.yaml") -> Path:
