@@ -218,7 +218,9 @@ def _subject_name(predicate: dict[str, Any]) -> str:
 
 def _uuid_value(part: _Part) -> Iterator[Finding]:
     dimension, value = part.value.get("dimension"), part.value.get("value")
-    if dimension not in _data()["uuid_dimensions"] or not isinstance(value, str):
+    if not isinstance(dimension, str) or not isinstance(value, str):
+        return  # wrong types are the schema's to report
+    if dimension not in _data()["uuid_dimensions"]:
         return
     if not _UUID.fullmatch(value):
         yield Finding(
