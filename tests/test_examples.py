@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import REPO, run_aggqlint
 
 VALID = sorted(p.name for p in (REPO / "examples").glob("*.yaml"))
