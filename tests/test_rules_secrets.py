@@ -12,6 +12,7 @@ import pytest
 
 from aggqlint.diagnostics import Diagnostic
 from aggqlint.lint import lint_payload, lint_text
+from aggqlint.rules import secrets
 from aggqlint.rules.secrets import check_document, mask
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -253,3 +254,14 @@ def test_secret_never_reaches_the_cli_output(tmp_path: Path) -> None:
     codes = [d["code"] for d in json.loads(json_output)["diagnostics"]]
     assert {"AQL701", "AQL702", "AQL703"} <= set(codes)
     assert "0HmE…(43 chars)" in text_output
+
+
+def test_long_texts_do_not_fill_the_cache() -> None:
+    # Judgements are cached for the short texts that recur (names, ids); caching every
+    # one-megabyte description of a large run would hold gigabytes.
+    secrets._judge_text_cached.cache_clear()
+    for i in range(50):
+        assert list(check_document({"description": f"{i} " + "words " * 50_000})) == []
+    assert secrets._judge_text_cached.cache_info().currsize == 0
+    assert list(check_document({"description": "a short description, cached"})) == []
+    assert secrets._judge_text_cached.cache_info().currsize == 1

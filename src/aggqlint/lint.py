@@ -256,6 +256,8 @@ def _check_body(
     from aggqlint.rules import RuleContext, run_families
 
     findings = check_body(body, endpoint, scalars)
+    if not isinstance(body, dict):  # lint_payload takes what the caller built; rules need a dict
+        return findings
     context = RuleContext(body, endpoint, windows, chunk, limits, now, in_envelope)
     return findings + _family_findings(run_families(context))
 

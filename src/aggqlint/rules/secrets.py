@@ -151,13 +151,27 @@ def _judge(
     return Finding(code, _pointer(path), message, at_key=is_key, data=_redaction(secret))
 
 
-@functools.lru_cache(maxsize=4096)
 def _suspicious_text(text: str) -> tuple[str, str, str] | None:
-    """(code, what it is, the secret) for a text holding a token or a random-looking word.
-    Cached: the same metric names, ids and intervals recur in every file of a run."""
-    patterns = _patterns()
-    if len(text) < _shortest_suspect(patterns):
+    """(code, what it is, the secret) for a text holding a token or a random-looking word."""
+    if len(text) < _shortest_suspect(_patterns()):
         return None
+    if len(text) > _MAX_CACHED:
+        return _judge_text(text)
+    return _judge_text_cached(text)
+
+
+# Cached: the same metric names, ids and intervals recur in every file of a run. Long texts
+# are not kept: 4,096 one-megabyte descriptions would hold 4 GB.
+_MAX_CACHED = 256
+
+
+@functools.lru_cache(maxsize=4096)
+def _judge_text_cached(text: str) -> tuple[str, str, str] | None:
+    return _judge_text(text)
+
+
+def _judge_text(text: str) -> tuple[str, str, str] | None:
+    patterns = _patterns()
     token = _access_token(patterns, text)
     if token is not None:
         return "AQL702", token[0], token[1]
@@ -191,8 +205,13 @@ def _normalise(name: str) -> str:
     return "".join(c for c in name.lower() if c.isascii() and c.isalnum())
 
 
-@functools.lru_cache(maxsize=4096)
 def _is_credential_name(patterns: _Patterns, key: str) -> bool:
+    # No field name is that long, and long keys must not fill the cache (see _MAX_CACHED).
+    return len(key) <= _MAX_CACHED and _is_credential_name_cached(patterns, key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_credential_name_cached(patterns: _Patterns, key: str) -> bool:
     name = _normalise(key)
     if not name or name in patterns.not_credentials:
         return False
@@ -265,9 +284,12 @@ def _looks_random(patterns: _Patterns, word: str) -> bool:
         return False
     # Case and digit changes between neighbouring letters and digits: separators do not count,
     # so a path such as build/src/PureCloudPlatform.Client.V2 reads as the words it is.
-    pairs = [(a, b) for a, b in itertools.pairwise(word) if a.isalnum() and b.isalnum()]
-    changes = sum(_kind(a) != _kind(b) for a, b in pairs)
-    if not pairs or changes < patterns.min_class_changes * len(pairs):
+    pairs = changes = 0
+    for a, b in itertools.pairwise(word):
+        if a.isalnum() and b.isalnum():
+            pairs += 1
+            changes += _kind(a) != _kind(b)
+    if not pairs or changes < patterns.min_class_changes * pairs:
         return False
     entropy = -sum(k / n * math.log2(k / n) for k in Counter(word).values())
     return entropy >= patterns.min_entropy
