@@ -115,6 +115,7 @@ def _translate(
     scalars: dict[str, RawScalar],
     base: str,
 ) -> Iterator[Finding]:
+    _GUESSES.reset()
     for error in model.validator.errors(body):
         pointer = pointer_join(base, *error.absolute_path)
         handler = _HANDLERS.get(error.validator, _generic)
@@ -295,6 +296,36 @@ def _enum(
     )
 
 
+class _GuessBudget:
+    """How many did-you-mean searches one body may still run. difflib costs a fraction of a
+    millisecond per name; a generated body with 10,000 unknown names would take seconds for
+    suggestions nobody reads (the output shows the first 20 of a code)."""
+
+    PER_BODY = 200
+
+    def __init__(self) -> None:
+        self.left = self.PER_BODY
+
+    def reset(self) -> None:
+        self.left = self.PER_BODY
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+_GUESSES = _GuessBudget()
+
+
+@functools.lru_cache(maxsize=2048)
+def _closest(value: str, allowed: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    lowered = value.lower().replace(".", "").replace("_", "")
+    return next((a for a in allowed if lowered and a.lower().endswith(lowered)), None)
+
+
 def _unknown_name(
     value: str, role: str, allowed: list[str], pointer: str, where: str, prop: str
 ) -> Finding:
@@ -319,11 +350,7 @@ def _unknown_name(
                 others[0],
                 data={"endpoints": others},
             )
-    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
-    lowered = value.lower().replace(".", "").replace("_", "")
-    fuzzy = [a for a in allowed if lowered and a.lower().endswith(lowered)]
-    candidates: list[str | None] = [*close, *fuzzy, None]
-    guess = candidates[0]
+    guess = _closest(value, tuple(allowed)) if _GUESSES.take() else None
     hint = f"; did you mean '{guess}'?" if guess else f" (`aggqlint catalog {where}` lists them)"
     if known_wrong and right is None:
         hint = f"; no {noun} of that name exists (`aggqlint catalog {where}` lists them)"
