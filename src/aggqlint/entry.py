@@ -4,7 +4,10 @@ pre-commit and CI wrappers call it often and it should cost no more than startin
 from __future__ import annotations
 
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # see aggqlint/__init__.py: no typing import on the --version path
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def main() -> Any:
