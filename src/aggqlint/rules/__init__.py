@@ -40,7 +40,7 @@ FAMILIES: dict[str, str] = {
 # document. These look at the whole document (envelope, unknown keys, body) whatever its
 # shape, also when no endpoint is known and the body is never checked: a leaked credential
 # matters in a file that is broken in other ways too.
-DOCUMENT_FAMILIES: dict[str, str] = {"secrets": "secrets"}
+DOCUMENT_FAMILIES: dict[str, str] = {"leaked-secrets": "secrets"}
 
 
 def run_families(context: RuleContext) -> Iterator[tuple[str, Finding | BaseException]]:

@@ -51,7 +51,7 @@ class _Patterns:
 
 @functools.cache
 def _patterns() -> _Patterns:
-    data = load_yaml("rules", "secrets.yaml")
+    data = load_yaml("rules", "secret-patterns.yaml")
     keys = data["credential_keys"]
     random = data["random_strings"]
     return _Patterns(
