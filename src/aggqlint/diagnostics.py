@@ -85,9 +85,3 @@ def pointer_join(base: str, *parts: str | int) -> str:
         token = str(part).replace("~", "~0").replace("/", "~1")
         out = f"{out}/{token}"
     return out
-
-
-def pointer_parts(pointer: str) -> list[str]:
-    if not pointer:
-        return []
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]

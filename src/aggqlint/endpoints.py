@@ -26,14 +26,6 @@ class Endpoint:
         schema: dict[str, Any] = load_json("schemas", self.schema_file)
         return schema
 
-    @property
-    def is_aggregate(self) -> bool:
-        return self.kind in ("aggregate", "aggregate-job")
-
-    @property
-    def is_detail(self) -> bool:
-        return self.kind in ("detail", "detail-job")
-
 
 class EndpointError(ValueError):
     def __init__(

@@ -28,10 +28,6 @@ class RegionError(ValueError):
     """A region or URL that cannot be used; the CLI reports it as a usage error (exit 2)."""
 
 
-def region_names() -> list[str]:
-    return list(_table())
-
-
 def region_hosts(name: str) -> Hosts:
     table = _table()
     # The SDK enum spells regions with underscores (us_east_1); accept that spelling too.

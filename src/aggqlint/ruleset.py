@@ -48,11 +48,3 @@ def rule(code: str) -> RuleMeta:
     if code in known:
         return known[code]
     return RuleMeta(code, "undeclared", Severity.ERROR, "internal", "internal", code, "", "", "")
-
-
-def find_rule(code_or_name: str) -> RuleMeta | None:
-    key = code_or_name.strip()
-    for meta in all_rules().values():
-        if key.upper() == meta.code or key == meta.name:
-            return meta
-    return None

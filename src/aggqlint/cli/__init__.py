@@ -51,10 +51,6 @@ def cli() -> None:
     """Lint Genesys Cloud Analytics query definitions before they reach the server."""
 
 
-def _register() -> None:
-    """Kept for callers that registered commands eagerly; the group is lazy now."""
-
-
 def main(argv: list[str] | None = None) -> Any:
     try:
         return cli.main(args=argv, prog_name="aggqlint")
