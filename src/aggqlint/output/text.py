@@ -56,7 +56,8 @@ def summary(result: LintResult) -> str:
     checked = len(result.files)
     noun = "file" if checked == 1 else "files"
     parts = [
-        f"{counts[s]} {s!s}{'s' if counts[s] != 1 else ''}"
+        # "info" has no plural: "2 errors, 3 info"
+        f"{counts[s]} {s!s}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if counts[s]
     ]
