@@ -322,13 +322,13 @@ class Submitter:
         def finish(done: set[Future[Exchange]]) -> None:
             for future in sorted(done, key=order.__getitem__):
                 if future in remaining:
-                    # Off the list first: an interrupt during the write must not write it twice.
+                    # Off the list first: a failed write must not be retried as a new line.
                     remaining.discard(future)
                     self._finish(future, outcome, recorder, on_done, len(work))
 
-        try:
-            while remaining:
-                done, _ = wait(remaining, timeout=0.5, return_when=FIRST_COMPLETED)
+        with _interrupt_as_flag() as interrupted:
+            while remaining and not interrupted.is_set():
+                done, _ = wait(remaining, timeout=0.1, return_when=FIRST_COMPLETED)
                 try:
                     finish(done)
                 except OSError:  # the recording cannot be written: start nothing more
@@ -339,7 +339,7 @@ class Submitter:
                     self._cancel.set()
                     for future in remaining:
                         future.cancel()
-        except KeyboardInterrupt:
+        if interrupted.is_set() and remaining:
             outcome.interrupted = True
             self._cancel.set()
             executor.shutdown(wait=False, cancel_futures=True)
@@ -370,14 +370,10 @@ class Submitter:
             return
         if exchange.error == _CANCELLED:
             return  # never sent, or abandoned while waiting to retry: nothing to record
-        record = record_exchange(exchange, self.options.hosts.api_url)
-        with _interrupts_deferred():
-            # Recorded, counted and shown together: a Ctrl-C in between would leave a line in
-            # the recording that the summary and the progress output never mention.
-            recorder.write(record)
-            outcome.exchanges.append(exchange)
-            if on_done:
-                on_done(exchange, len(outcome.exchanges), total)
+        recorder.write(record_exchange(exchange, self.options.hosts.api_url))
+        outcome.exchanges.append(exchange)
+        if on_done:
+            on_done(exchange, len(outcome.exchanges), total)
 
     def _send(self, item: Work) -> Exchange:
         request = item.request
@@ -455,17 +451,16 @@ def _describe(exc: requests.exceptions.RequestException) -> str:
 
 
 @contextlib.contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Hold SIGINT until the block is done (it is delivered right after). Only the main thread
-    receives it, and only POSIX can hold it; elsewhere the block runs as it is."""
-    can_block = hasattr(signal, "pthread_sigmask") and (
-        threading.current_thread() is threading.main_thread()
-    )
-    if not can_block:
-        yield
+def _interrupt_as_flag() -> Iterator[threading.Event]:
+    """Ctrl-C sets a flag the run loop checks, instead of raising KeyboardInterrupt wherever
+    the main thread happens to be (between writing a line and counting it, say). Python runs
+    signal handlers in the main thread only; elsewhere the block runs with the usual handler."""
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.set())
     try:
-        yield
+        yield interrupted
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
