@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from aggqlint.cli.common import definition_options, parse_now, use_color
+from aggqlint.cli.common import definition_options, lint_options, use_color
 from aggqlint.output import FORMATTERS
 
 EXIT_USAGE = 2
@@ -64,23 +64,14 @@ def check(
     color: bool | None,
 ) -> None:
     """Check report definitions and query bodies (files or directories)."""
-    from aggqlint.config import CliOverrides, load_policy_factory
-    from aggqlint.endpoints import EndpointError, resolve_endpoint
-    from aggqlint.lint import LintOptions, UsageError, exit_code, lint_paths
+    from aggqlint.config import CliOverrides
+    from aggqlint.lint import UsageError, exit_code, lint_paths
     from aggqlint.output import Style, render
 
-    if endpoint:
-        try:
-            resolve_endpoint(endpoint)
-        except EndpointError as err:
-            # A path that is surely a known endpoint (e.g. missing /query) is reported on each
-            # body and the bodies are still checked; anything else is a usage error.
-            if not err.certain:
-                raise click.BadParameter(err.message, param_hint="--endpoint") from None
     try:
         overrides = CliOverrides(select, ignore, profile, fail_on)
-        policy_for = load_policy_factory(config_path, overrides)
-        options = LintOptions(endpoint=endpoint, now=parse_now(now_text), policy_for=policy_for)
+        # check reports a surely-meant wrong --endpoint on each body instead of refusing it.
+        options = lint_options(endpoint, now_text, config_path, overrides, strict_endpoint=False)
         result = lint_paths(paths, options)
     except UsageError as err:
         click.echo(f"aggqlint: {err}", err=True)

@@ -7,9 +7,13 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from aggqlint.config import CliOverrides
+    from aggqlint.lint import LintOptions
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -63,3 +67,29 @@ def definition_options(function: F) -> F:
     for option in reversed(options):
         function = option(function)
     return function
+
+
+def lint_options(
+    endpoint: str | None,
+    now_text: str | None,
+    config_path: Path | None,
+    overrides: CliOverrides,
+    *,
+    strict_endpoint: bool = True,
+) -> LintOptions:
+    """What check, plan and submit lint with, from the definition options. A bad --endpoint
+    is a usage error; with strict_endpoint off, one that surely names a known endpoint (a
+    path missing /query) is instead reported on each body, which is still checked. A bad
+    config or profile raises lint.UsageError (exit 2)."""
+    from aggqlint.config import load_policy_factory
+    from aggqlint.endpoints import EndpointError, resolve_endpoint
+    from aggqlint.lint import LintOptions
+
+    if endpoint:
+        try:
+            resolve_endpoint(endpoint)
+        except EndpointError as err:
+            if strict_endpoint or not err.certain:
+                raise click.BadParameter(err.message, param_hint="--endpoint") from None
+    policy_for = load_policy_factory(config_path, overrides)
+    return LintOptions(endpoint=endpoint, now=parse_now(now_text), policy_for=policy_for)

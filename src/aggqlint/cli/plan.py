@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggqlint.cli.common import definition_options, parse_now
+from aggqlint.cli.common import definition_options, lint_options
 
 if TYPE_CHECKING:
-    from aggqlint.lint import LintOptions
     from aggqlint.plan import Plan, PlannedRequest
 
 EXIT_USAGE = 2
@@ -93,6 +92,7 @@ def plan(
     Definitions with errors are not planned: their diagnostics are shown and the exit code
     is 1.
     """
+    from aggqlint.config import CliOverrides
     from aggqlint.lint import UsageError
     from aggqlint.plan import plan_requests
     from aggqlint.regions import DEFAULT_REGION, RegionError, resolve_hosts
@@ -104,7 +104,7 @@ def plan(
     except RegionError as err:
         raise click.BadParameter(str(err), param_hint="--region/--api-url") from None
     try:
-        options = lint_options(endpoint, now_text, config_path, profile)
+        options = lint_options(endpoint, now_text, config_path, CliOverrides(profile=profile))
         result = plan_requests(paths, options)
     except UsageError as err:
         click.echo(f"aggqlint: {err}", err=True)
@@ -114,24 +114,6 @@ def plan(
         click.echo(output, nl=False)
     click.echo(report_problems(result), err=True, nl=False)
     sys.exit(1 if result.has_errors else 0)
-
-
-def lint_options(
-    endpoint: str | None, now_text: str | None, config_path: Path | None, profile: str | None
-) -> LintOptions:
-    """What plan and submit check with: as `aggqlint check` does, from the same options.
-    A bad config or profile raises lint.UsageError (exit 2)."""
-    from aggqlint.config import CliOverrides, load_policy_factory
-    from aggqlint.endpoints import EndpointError, resolve_endpoint
-    from aggqlint.lint import LintOptions
-
-    if endpoint:
-        try:
-            resolve_endpoint(endpoint)
-        except EndpointError as err:
-            raise click.BadParameter(err.message, param_hint="--endpoint") from None
-    policy_for = load_policy_factory(config_path, CliOverrides(profile=profile))
-    return LintOptions(endpoint=endpoint, now=parse_now(now_text), policy_for=policy_for)
 
 
 def report_problems(result: Plan, action: str = "planned") -> str:

@@ -84,7 +84,8 @@ def submit(
     (an OAuth client-credentials grant). Exit 0 when every request was accepted, 1 when any
     was refused, rejected or failed, 2 for usage and credential errors, 130 when interrupted.
     """
-    from aggqlint.cli.plan import lint_options
+    from aggqlint.cli.common import lint_options
+    from aggqlint.config import CliOverrides
     from aggqlint.lint import UsageError
     from aggqlint.plan import plan_requests
     from aggqlint.regions import RegionError, resolve_hosts
@@ -114,7 +115,8 @@ def submit(
         _usage(str(err))
     redactor = Redactor(credentials.client_secret)
     try:
-        plan = plan_requests(paths, lint_options(endpoint, now_text, config_path, profile))
+        checking = lint_options(endpoint, now_text, config_path, CliOverrides(profile=profile))
+        plan = plan_requests(paths, checking)
     except UsageError as err:
         _usage(str(err))
     selection = select_work(plan, force)
