@@ -3,12 +3,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fake_genesys import FakeGenesys, serve
 from hypothesis import settings
+
+from aggqlint.diagnostics import Diagnostic
+from aggqlint.lint import lint_text
 
 # Property tests explore the same examples on every run, so CI never fails at random;
 # `HYPOTHESIS_PROFILE=explore pytest` searches fresh examples by hand.
@@ -48,3 +52,39 @@ def fake() -> Iterator[FakeGenesys]:
     """A local fake Genesys Cloud (token and query endpoints) on 127.0.0.1."""
     with serve() as server:
         yield server
+
+
+def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
+    """The one diagnostic with this code (fails when there are none or several)."""
+    [diagnostic] = [d for d in diagnostics if d.code == code]
+    return diagnostic
+
+
+def lint_query(query: str, endpoint: str = "conversations/aggregates") -> list[Diagnostic]:
+    """Lint a query body (YAML, indented under `query:` from line 4) in a report definition."""
+    head = f"report: r\nendpoint: {endpoint}\nquery:\n"
+    body = "".join(f"  {line}\n" for line in query.strip("\n").splitlines())
+    return lint_text(head + body, "r.yaml")
+
+
+def write_dedented(tmp_path: Path, text: str, name: str = "report.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def hourly_definition(tmp_path: Path, hours: int, name: str = "hourly") -> Path:
+    """A definition that chunks into `hours` one-hour requests from 2026-11-01T00:00Z."""
+    end = f"2026-11-{1 + hours // 24:02d}T{hours % 24:02d}:00:00Z"
+    return write_dedented(
+        tmp_path,
+        f"""\
+        report: {name}
+        endpoint: conversations/aggregates
+        query:
+          interval: 2026-11-01T00:00:00Z/{end}
+          metrics: [nOffered]
+        chunk: PT1H
+        """,
+        f"{name}.yaml",
+    )

@@ -8,36 +8,18 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import hourly_definition as hourly
 from fake_genesys import FakeGenesys, drop_connection, malformed_json, slow
 from fake_genesys import read_records as records
 from fake_genesys import submit_with as submit
 
 REPO = Path(__file__).resolve().parents[1]
 SHIFT_BLOCKS = REPO / "examples" / "shift-blocks.yaml"
-
-
-def hourly(tmp_path: Path, hours: int) -> Path:
-    path = tmp_path / "hourly.yaml"
-    path.write_text(
-        textwrap.dedent(
-            f"""\
-            report: hourly
-            endpoint: conversations/aggregates
-            query:
-              interval: 2026-11-01T00:00:00Z/2026-11-{1 + hours // 24:02d}T{hours % 24:02d}:00:00Z
-              metrics: [nOffered]
-            chunk: PT1H
-            """
-        ),
-        encoding="utf-8",
-    )
-    return path
 
 
 def test_a_read_timeout_is_retried(fake: FakeGenesys, tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ import json
 import os
 import shutil
 import subprocess
-import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import write_dedented as write
 from fake_genesys import FakeGenesys, serve
 
 from aggqlint.cli import cli
@@ -24,12 +24,6 @@ from aggqlint.policy import Policy
 REPO = Path(__file__).resolve().parents[1]
 SHIFT_BLOCKS = REPO / "examples" / "shift-blocks.yaml"
 AGGREGATES_PATH = "/api/v2/analytics/conversations/aggregates/query"
-
-
-def write(tmp_path: Path, text: str, name: str = "report.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 def invoke(*args: str) -> Result:

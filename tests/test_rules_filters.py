@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import yaml
-from conftest import REPO
+from conftest import REPO, only
+from conftest import lint_query as lint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,13 +18,6 @@ from aggqlint.rules import RuleContext, filters
 
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
 QUEUE = "5b0e3c2a-3c1e-4f7e-9a2b-0c4d5e6f7a8b"
-
-
-def lint(query: str, endpoint: str = "conversations/aggregates") -> list[Diagnostic]:
-    """Lint a query body (YAML, indented under `query:` from line 4) in a report definition."""
-    head = f"report: r\nendpoint: {endpoint}\nquery:\n"
-    body = "".join(f"  {line}\n" for line in query.strip("\n").splitlines())
-    return lint_text(head + body, "r.yaml")
 
 
 def aggregate(*predicates: str, clauses: str = "") -> str:
@@ -39,11 +33,6 @@ def aggregate(*predicates: str, clauses: str = "") -> str:
 
 def located(diagnostics: list[Diagnostic]) -> list[tuple[str, int, int]]:
     return [(d.code, d.location.line or 0, d.location.column or 0) for d in diagnostics]
-
-
-def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
-    [diagnostic] = [d for d in diagnostics if d.code == code]
-    return diagnostic
 
 
 def test_a_well_formed_filter_passes() -> None:

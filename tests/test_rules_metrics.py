@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import lint_query as lint
+from conftest import only
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggqlint.diagnostics import Diagnostic, Severity
 from aggqlint.endpoints import all_endpoints
-from aggqlint.lint import lint_text
 from aggqlint.rules import RuleContext, metrics
 
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
-
-
-def lint(query: str, endpoint: str = "conversations/aggregates") -> list[Diagnostic]:
-    """Lint a query body (YAML, indented under `query:` from line 4) in a report definition."""
-    head = f"report: r\nendpoint: {endpoint}\nquery:\n"
-    body = "".join(f"  {line}\n" for line in query.strip("\n").splitlines())
-    return lint_text(head + body, "r.yaml")
 
 
 def found(diagnostics: list[Diagnostic], prefix: str = "AQL5") -> list[tuple[str, int, int]]:
@@ -28,11 +22,6 @@ def found(diagnostics: list[Diagnostic], prefix: str = "AQL5") -> list[tuple[str
         for d in diagnostics
         if d.code.startswith(prefix)
     ]
-
-
-def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
-    [diagnostic] = [d for d in diagnostics if d.code == code]
-    return diagnostic
 
 
 # -- AQL501 empty required lists ---------------------------------------------------------------

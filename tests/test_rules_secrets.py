@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import only
 
 from aggqlint.diagnostics import Diagnostic
 from aggqlint.lint import lint_payload, lint_text
@@ -37,11 +38,6 @@ def secrets_of(diagnostics: list[Diagnostic]) -> list[tuple[str, int | None, int
         for d in diagnostics
         if d.code.startswith("AQL7")
     ]
-
-
-def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
-    [found] = [d for d in diagnostics if d.code == code]
-    return found
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,12 @@ import json
 import re
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from conftest import hourly_definition as hourly
+from conftest import write_dedented as write
 from fake_genesys import (
     FakeGenesys,
     Step,
@@ -28,28 +29,6 @@ REPO = Path(__file__).resolve().parents[1]
 SHIFT_BLOCKS = REPO / "examples" / "shift-blocks.yaml"
 AGGREGATES_PATH = "/api/v2/analytics/conversations/aggregates/query"
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-
-
-def write(tmp_path: Path, text: str, name: str = "report.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
-
-def hourly(tmp_path: Path, hours: int, name: str = "hourly") -> Path:
-    """A definition that chunks into `hours` one-hour requests."""
-    return write(
-        tmp_path,
-        f"""\
-        report: {name}
-        endpoint: conversations/aggregates
-        query:
-          interval: 2026-11-01T00:00:00Z/2026-11-01T{hours:02d}:00:00Z
-          metrics: [nOffered]
-        chunk: PT1H
-        """,
-        f"{name}.yaml",
-    )
 
 
 def test_happy_path_records_every_field(fake: FakeGenesys, tmp_path: Path) -> None:
