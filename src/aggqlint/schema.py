@@ -99,11 +99,8 @@ def check_envelope(document: dict[str, Any]) -> list[Finding]:
     model = _envelope_model()
     findings = []
     for finding in _translate(model, document, None, {}, ""):
-        message = finding.message
-        if finding.code == "AQL205":  # the envelope is aggqlint's, never sent: no conversion
-            message = message.split("; the server converts it")[0] + "; quote it"
         findings.append(
-            Finding("AQL025", finding.pointer, message, finding.suggestion, finding.at_key)
+            Finding("AQL025", finding.pointer, finding.message, finding.suggestion, finding.at_key)
         )
     return findings
 
@@ -433,11 +430,17 @@ def _type(
         )
         return
     if set(expected_types) & _SCALAR_TYPES and _coercible(value, expected_types):
+        # The envelope (no endpoint) is aggqlint's own and never sent: nothing converts it.
+        advice = (
+            f"the server converts it, but write {_canonical(value, expected_types)} to say what "
+            "you mean"
+            if endpoint is not None
+            else "quote it"
+        )
         yield Finding(
             "AQL205",
             pointer,
-            f"{name} is {got} where the API takes {want}; the server converts it, but write "
-            f"{_canonical(value, expected_types)} to say what you mean",
+            f"{name} is {got} where the API takes {want}; {advice}",
             _canonical(value, expected_types),
         )
         return
