@@ -2,8 +2,9 @@
 query endpoints, and scripted trouble (429, 503 bursts, slow answers, malformed JSON, dropped
 connections, expired tokens).
 
-Whether a body is accepted is decided by this server's own small rules below, never by
-aggqlint, so that a test can catch the two disagreeing.
+Whether a body is accepted is decided by the facts (`fake_facts.py` reads facts/genesys/
+directly), never by aggqlint, so that a test can catch the two disagreeing. It listens on
+127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -23,10 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-# Top-level fields this server refuses (as Jackson would: "Unrecognized field").
-UNKNOWN_FIELDS = frozenset(
-    {"dateFrom", "dateTo", "intervalType", "intervals", "select", "groupings", "where"}
-)
+import fake_facts
 
 
 @dataclass
@@ -81,16 +79,23 @@ class LoggedRequest:
         return json.loads(self.body)
 
 
-def _error(status: int, code: str, message: str, params: dict[str, str] | None = None) -> Any:
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    params: dict[str, str] | None = None,
+    field_name: str | None = None,
+) -> Any:
     # The ErrorBody shape from the SDK (facts/genesys/errors.json); contextId is filled in
-    # per response.
+    # per response. A Detail names the field at fault (its `fieldName`).
+    details = [{"errorCode": code, "fieldName": field_name}] if field_name else []
     return {
         "message": message,
         "code": code,
         "status": status,
         "contextId": None,
         "messageParams": params or {},
-        "details": [],
+        "details": details,
         "errors": [],
     }
 
@@ -197,9 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.log.append(LoggedRequest("POST", self.path, headers, body, time.monotonic()))
         if self.path == "/oauth/token":
             self._token(body)
-        elif self.path.startswith("/api/v2/analytics/") and (
-            self.path.endswith("/query") or self.path.endswith("/jobs")
-        ):
+        elif self.path in fake_facts.endpoints():
             self.fake._enter()
             try:
                 self._query(body)
@@ -250,44 +253,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._judge(raw)
 
     def _judge(self, raw: bytes) -> None:
-        """This server's own idea of a valid query: deliberately small and independent."""
+        """Accept or refuse the body as the facts say the real server does."""
         try:
             body = json.loads(raw)
         except ValueError:
             self._reject("Unable to parse the request body as JSON", "bad.request")
             return
-        if not isinstance(body, dict):
-            self._reject("The request body must be a JSON object", "bad.request")
+        endpoint = fake_facts.endpoints()[self.path]
+        refusal = fake_facts.judge(endpoint, body)
+        if refusal is not None:
+            error = _error(400, refusal.code, refusal.message, refusal.params, refusal.field_name)
+            self._send(400, error)
             return
-        for name in body:
-            if name in UNKNOWN_FIELDS:
-                self._reject(f'Unrecognized field "{name}" (not marked as ignorable)')
-                return
-        interval = body.get("interval")
-        if not isinstance(interval, str) or "/" not in interval:
-            self._reject("interval must be an ISO-8601 interval: start/end", "invalid.date")
-            return
-        aggregate = "/aggregates/" in self.path
-        metrics = body.get("metrics")
-        if aggregate and (
-            not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics)
-        ):
-            self._reject("metrics must be a list of metric names", "invalid.value")
-            return
-        if self.path.endswith("/jobs"):
-            self._send(202, {"jobId": str(uuid.uuid4())})
-        elif aggregate:
-            data = [
-                {
-                    "interval": interval,
-                    "metrics": [{"metric": m, "stats": {"count": 3, "sum": 1234}} for m in metrics],
-                }
-            ]
-            self._send(200, {"results": [{"group": {"mediaType": "voice"}, "data": data}]})
-        elif "/details/" in self.path:
-            self._send(200, {"conversations": [], "totalHits": 0})
-        else:
-            self._send(200, {"results": []})
+        self._send(*_answer_for(endpoint, body))
 
     def _reject(self, message: str, code: str = "bad.request") -> None:
         self._send(400, _error(400, code, message))
@@ -338,6 +316,26 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
         self.close_connection = True
+
+
+def _answer_for(endpoint: fake_facts.Endpoint, body: dict[str, Any]) -> tuple[int, Any]:
+    """A small answer of the right shape for an accepted body."""
+    if endpoint.category.endswith("_job_submit"):
+        return 202, {"jobId": str(uuid.uuid4())}
+    if endpoint.category == "aggregate_query":
+        metrics = [m.get("metric") if isinstance(m, dict) else m for m in body["metrics"]]
+        data = [
+            {
+                "interval": body.get("interval"),
+                "metrics": [{"metric": m, "stats": {"count": 3, "sum": 1234}} for m in metrics],
+            }
+        ]
+        return 200, {"results": [{"group": {"mediaType": "voice"}, "data": data}]}
+    if endpoint.path.endswith("/conversations/details/query"):
+        return 200, {"conversations": [], "totalHits": 0}
+    if endpoint.path.endswith("/users/details/query"):
+        return 200, {"userDetails": [], "totalHits": 0}
+    return 200, {"results": []}
 
 
 @contextmanager

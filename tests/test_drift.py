@@ -16,8 +16,10 @@ from aggqlint.cli import cli
 # Four reports, sent in this order with --force:
 #   agreed      - aggqlint passes it, the server accepts it
 #   missed      - aggqlint passes it, the server rejects it (scripted: a rule aggqlint lacks)
-#   false-alarm - aggqlint flags handleTime (AQL201), this server does not check metric names
-#   both-reject - aggqlint flags dateFrom (AQL601), the server refuses the unknown field too
+#   false-alarm - aggqlint flags dateFrom (AQL601); the facts do not say whether the server
+#                 refuses a field its model lacks, so the fake accepts it
+#   both-reject - aggqlint flags handleTime (AQL201), the fake refuses it too (not in the
+#                 metrics enum of the facts)
 REPORTS = """\
     report: agreed
     endpoint: conversations/aggregates
@@ -39,14 +41,14 @@ REPORTS = """\
     endpoint: conversations/aggregates
     query:
       interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
-      metrics: [handleTime]
+      dateFrom: 2026-11-01T00:00:00Z
+      metrics: [nOffered]
     ---
     report: both-reject
     endpoint: conversations/aggregates
     query:
       interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
-      dateFrom: 2026-11-01T00:00:00Z
-      metrics: [nOffered]
+      metrics: [handleTime]
     """
 SCOPE_MESSAGE = "Requested groupBy dimensions are not supported for aggregate queries in scope FLOW"
 
@@ -86,7 +88,7 @@ def test_drift_finds_both_kinds_of_disagreement(recording: Path) -> None:
         f"  {recording}:3: missed window 2 ({source}): 400 bad.request: {SCOPE_MESSAGE}"
     )
     assert lines[2] == "false alarms: the server accepted what aggqlint flagged (1)"
-    assert lines[3].endswith(": 200, aggqlint said AQL201")
+    assert lines[3].endswith(": 200, aggqlint said AQL601")
     assert "false-alarm" in lines[3]
     assert lines[-1].startswith(
         "5 exchanges: 1 missed rule, 1 false alarm, 2 agreed accepted, 1 agreed rejected, "
@@ -107,7 +109,7 @@ def test_drift_json(recording: Path) -> None:
     assert missed["server_code"] == "bad.request"
     assert missed["line"] == 3
     [alarm] = report["false_alarms"]
-    assert (alarm["report"], alarm["codes"], alarm["status"]) == ("false-alarm", ["AQL201"], 200)
+    assert (alarm["report"], alarm["codes"], alarm["status"]) == ("false-alarm", ["AQL601"], 200)
     assert report["summary"] == {
         "exchanges": 5,
         "missed_rules": 1,

@@ -300,13 +300,14 @@ def test_definitions_with_errors_are_refused(fake: FakeGenesys, tmp_path: Path) 
 def test_force_sends_them_and_records_their_codes(fake: FakeGenesys, tmp_path: Path) -> None:
     recording = tmp_path / "run.jsonl"
     result = submit(fake, str(write(tmp_path, BAD_METRIC)), "--record", str(recording), "--force")
-    assert result.exit_code == 0  # the server accepted both
+    assert result.exit_code == 1  # the server refuses the metric too (its enum in the facts)
     assert "sending despite errors (--force): bad-metric" in result.stderr
     good, bad = records(recording)
-    assert (good["forced"], good["diagnostics"]) == (False, [])
+    assert (good["forced"], good["diagnostics"], good["status"]) == (False, [], 200)
     assert bad["forced"] is True
     assert bad["diagnostics"] == [{"code": "AQL201", "severity": "error"}]
-    assert bad["status"] == 200
+    assert (bad["status"], bad["response"]["code"]) == (400, "invalid.value")
+    assert bad["response"]["details"] == [{"errorCode": "invalid.value", "fieldName": "metrics[0]"}]
 
 
 def test_an_unreadable_file_is_not_submitted(fake: FakeGenesys, tmp_path: Path) -> None:
@@ -320,7 +321,10 @@ def test_an_unreadable_file_is_not_submitted(fake: FakeGenesys, tmp_path: Path) 
     assert "1 not submitted" in result.stdout
 
 
-def test_the_server_own_rules_reject_a_forced_body(fake: FakeGenesys, tmp_path: Path) -> None:
+def test_the_fake_reads_the_facts_not_aggqlint(fake: FakeGenesys, tmp_path: Path) -> None:
+    # `dateFrom` is no field of the model, and aggqlint refuses it (AQL601). Whether the real
+    # server refuses an unknown field is not in the facts, so the fake lets it through; the
+    # missing `metrics` it refuses, in the ErrorBody shape.
     path = write(
         tmp_path,
         """\
@@ -330,24 +334,30 @@ def test_the_server_own_rules_reject_a_forced_body(fake: FakeGenesys, tmp_path: 
           interval: 2023-10-01T00:00:00Z/2023-10-02T00:00:00Z
           dateFrom: 2023-10-01T00:00:00Z
           metrics: [tHandle]
+        ---
+        report: no-metrics
+        endpoint: conversations/aggregates
+        query:
+          interval: 2023-10-01T00:00:00Z/2023-10-02T00:00:00Z
+          groupBy: [queueId]
         """,
     )
     recording = tmp_path / "run.jsonl"
     result = submit(fake, str(path), "--record", str(recording), "--force")
     assert result.exit_code == 1
-    [line] = records(recording)
-    assert line["status"] == 400
-    assert line["response"]["message"].startswith('Unrecognized field "dateFrom"')
-    assert set(line["response"]) == {
-        "message",
-        "code",
-        "status",
-        "contextId",
-        "messageParams",
-        "details",
-        "errors",
+    unknown, missing = records(recording)
+    assert unknown["status"] == 200
+    assert {"code": "AQL601", "severity": "error"} in unknown["diagnostics"]
+    assert missing["status"] == 400
+    assert missing["response"] == {
+        "message": "The field 'metrics' is required in ConversationAggregationQuery",
+        "code": "bad.request",
+        "status": 400,
+        "contextId": missing["correlation_id"],
+        "messageParams": {"field": "metrics"},
+        "details": [{"errorCode": "bad.request", "fieldName": "metrics"}],
+        "errors": [],
     }
-    assert {"code": "AQL601", "severity": "error"} in line["diagnostics"]
 
 
 def test_concurrency_bounds_requests_in_flight_and_keeps_lines_whole(
