@@ -70,15 +70,17 @@ def test_a_dropped_connection_is_retried(fake: FakeGenesys, tmp_path: Path, wher
     assert len(fake.query_requests) == 3
 
 
-def test_malformed_json_is_recorded_as_text_and_fails(fake: FakeGenesys, tmp_path: Path) -> None:
+def test_malformed_json_is_recorded_as_text_with_a_note(fake: FakeGenesys, tmp_path: Path) -> None:
+    # The 200 is the server's verdict on the body; the broken answer is noted, not a failure
+    # (tests/test_unusable_answers.py follows it through drift).
     fake.script(malformed_json())
     recording = tmp_path / "run.jsonl"
     result = submit(fake, str(SHIFT_BLOCKS), "--record", str(recording))
-    assert result.exit_code == 1
+    assert result.exit_code == 0
     first, second = records(recording)
     assert first["status"] == 200
-    assert first["attempts"] == 1  # a complete answer that is wrong is not retried
-    assert first["error"].startswith("response is not valid JSON")
+    assert first["attempts"] == 1  # a complete answer is not retried
+    assert first["error"] == "accepted, but the answer was not JSON: no result to read"
     assert first["response"] == '{"results": [{"group": '
     assert second["error"] is None
 

@@ -5,7 +5,8 @@ rules true.
 - a false alarm: the server accepted (2xx) a request aggqlint flagged with errors (--force).
 
 401, 403 and 429 say nothing about the body, and neither do 5xx answers or network failures:
-those exchanges are counted as not judged.
+those exchanges are counted as not judged. The reading of a status is recording.verdict, the
+same one submit counts by: a 2xx is an acceptance even when its answer was not a JSON object.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aggqlint.recording import read_records
+from aggqlint.recording import Verdict, read_records, verdict
 
-NOT_ABOUT_THE_BODY = frozenset({401, 403, 429})
 MESSAGE_LIMIT = 300  # characters of a server message shown
 
 
@@ -35,6 +35,7 @@ class Disagreement:
     server_message: str | None = None
     server_code: str | None = None
     correlation_id: str | None = None
+    note: str | None = None  # what was wrong with an accepted answer's body (not JSON, empty)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class Disagreement:
             "server_message": self.server_message,
             "server_code": self.server_code,
             "correlation_id": self.correlation_id,
+            "note": self.note,
         }
 
 
@@ -105,9 +107,10 @@ def _judge(report: DriftReport, name: str, number: int, record: dict[str, Any]) 
     codes = tuple(
         sorted({d["code"] for d in record["diagnostics"] if d.get("severity") == "error"})
     )
-    if not _judges_the_body(status):
+    judged = verdict(status)
+    if judged is Verdict.NOT_JUDGED:
         report.not_judged += 1
-    elif status < 300:
+    elif judged is Verdict.ACCEPTED:
         if codes:
             report.false_alarms.append(_disagreement("false-alarm", name, number, record, codes))
         else:
@@ -118,16 +121,11 @@ def _judge(report: DriftReport, name: str, number: int, record: dict[str, Any]) 
         report.missed_rules.append(_disagreement("missed-rule", name, number, record, codes))
 
 
-def _judges_the_body(status: int | None) -> bool:
-    if status is None or status in NOT_ABOUT_THE_BODY:
-        return False
-    return 200 <= status < 300 or 400 <= status < 500
-
-
 def _disagreement(
     kind: str, name: str, number: int, record: dict[str, Any], codes: tuple[str, ...]
 ) -> Disagreement:
     message, code = _server_said(record.get("response"))
+    note = record.get("error")  # for an accepted answer: what was wrong with its body
     window = record.get("window")
     return Disagreement(
         kind=kind,
@@ -142,6 +140,7 @@ def _disagreement(
         server_message=message,
         server_code=code,
         correlation_id=_text(record.get("correlation_id")),
+        note=_short(note) if kind == "false-alarm" and isinstance(note, str) else None,
     )
 
 

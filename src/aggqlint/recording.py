@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,61 @@ REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 4  # shorter "secrets" would blank out ordinary words
 _KEPT_HEADERS = ("inin-correlation-id", "retry-after", "content-type")
 _KEPT_PREFIX = "inin-ratelimit-"
+
+
+# Answers that say nothing about the body: authentication, permission and rate limits.
+NOT_ABOUT_THE_BODY = frozenset({401, 403, 429})
+
+
+class Verdict(StrEnum):
+    """What an answer says about the request body; submit and drift both count by it."""
+
+    ACCEPTED = "accepted"  # 2xx: the server took the body, whatever the answer's own body
+    REJECTED = "rejected"  # a 4xx that judges the body
+    NOT_JUDGED = "not judged"  # no answer, 401/403/429, 5xx and anything else
+
+
+def verdict(status: int | None) -> Verdict:
+    """The one reading of a status, for submit's summary and exit and drift's counts.
+
+    A 2xx is the server's acceptance even when its body is empty, not JSON or not an object:
+    the status is the verdict on the request, the body is only the result (see answer_note).
+    """
+    if status is None or status in NOT_ABOUT_THE_BODY:
+        return Verdict.NOT_JUDGED
+    if 200 <= status < 300:
+        return Verdict.ACCEPTED
+    if 400 <= status < 500:
+        return Verdict.REJECTED
+    return Verdict.NOT_JUDGED
+
+
+def answer_note(status: int, content: bytes, response: Any, parsed: bool) -> str | None:
+    """What is wrong with the body of an accepted (2xx) answer, worded for people: None for
+    a JSON object, and for any other status (an error page may be anything).
+
+    `response` and `parsed` are what response_value made of `content`."""
+    if verdict(status) is not Verdict.ACCEPTED:
+        return None
+    if not content.strip():
+        what = "empty"
+    elif not parsed:
+        what = "not JSON"
+    elif isinstance(response, dict):
+        return None
+    else:
+        what = f"{_json_kind(response)}, not a JSON object"
+    return f"accepted, but the answer was {what}: no result to read"
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, list):
+        return "a list"
+    return "a string" if isinstance(value, str) else "a number"
 
 
 class Redactor:
@@ -74,7 +130,8 @@ class Exchange:
     started: datetime
     diagnostics: tuple[Diagnostic, ...] = ()  # aggqlint's own, for the definition and request
     status: int | None = None
-    error: str | None = None  # why there is no status (network), or why the answer is unusable
+    # Why there is no status (network), or what is wrong with an accepted answer's body.
+    error: str | None = None
     headers: dict[str, str] = field(default_factory=dict)  # selected response headers
     response: Any = None
     response_truncated: bool = False
@@ -83,8 +140,12 @@ class Exchange:
     forced: bool = False  # sent despite error-level diagnostics (--force)
 
     @property
+    def verdict(self) -> Verdict:
+        return verdict(self.status)
+
+    @property
     def accepted(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300 and self.error is None
+        return self.verdict is Verdict.ACCEPTED
 
 
 def select_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -30,6 +30,7 @@ from aggqlint.recording import (
     Exchange,
     Recorder,
     Redactor,
+    answer_note,
     record_exchange,
     response_value,
     select_headers,
@@ -435,9 +436,10 @@ class Submitter:
         exchange.headers = select_headers(response.headers)
         value, cut, problem = response_value(response.content)
         exchange.response, exchange.response_truncated = value, cut
-        # A 2xx whose body is not JSON gave no usable result; other statuses speak for
-        # themselves (a proxy's HTML error page is expected to be HTML).
-        exchange.error = problem if 200 <= response.status_code < 300 else None
+        # A 2xx is still an acceptance when its body is not a JSON object; the note says so.
+        exchange.error = answer_note(
+            response.status_code, response.content, value, parsed=problem is None
+        )
 
 
 _CANCELLED = "cancelled before it finished"

@@ -37,7 +37,9 @@ def _text(report: DriftReport) -> str:
             f"false alarms: the server accepted what aggqlint flagged ({len(report.false_alarms)})"
         )
         for item in report.false_alarms:
-            lines.append(f"  {_where(item)}: {item.status}, aggqlint said {', '.join(item.codes)}")
+            note = f" ({item.note})" if item.note else ""
+            codes = ", ".join(item.codes)
+            lines.append(f"  {_where(item)}: {item.status}, aggqlint said {codes}{note}")
     if report.malformed:
         lines.append(f"unreadable lines ({len(report.malformed)})")
         lines.extend(f"  {m.recording}:{m.line}: {m.problem}" for m in report.malformed)
