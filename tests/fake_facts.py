@@ -6,6 +6,9 @@ The fake refuses a body only where the facts say the real server does:
 - the request model of the endpoint (endpoints.json -> models/<Model>.json): required fields
   (a JSON null counts as absent), the JSON kind of each field (object, list, scalar) and the
   enums (metrics, dimensions, operators, ...), nested models included;
+- requirements the SDK states in descriptions (limits.md section 3): a metric's qualifier for
+  oWorkitemsDue, sortMetric for a topN/bottomN query of several metrics, the queueId predicate
+  of a task-management observation;
 - `interval`: an ISO-8601 interval (limits.md section 1);
 - synchronous detail queries: the documented interval lengths (limits.md section 1) and, where
   it was observed, the paging cap (errors.json, limits.md section 5).
@@ -150,14 +153,80 @@ def _check_object(name: str, value: Any, where: str) -> Refusal | None:
                     path,
                     {"field": path},
                 )
+            condition = _required_when(prop, value)
+            if condition:
+                return Refusal(
+                    "bad.request",
+                    f"The field '{path}' is required {condition}",
+                    path,
+                    {"field": path},
+                )
             continue
         refusal = _check_value(name, prop, present, path)
         if refusal is not None:
             return refusal
+    refusal = _check_always_required_predicate(spec, value, where)
+    if refusal is not None:
+        return refusal
     # Fields the model does not have: the facts do not say whether the server refuses them
     # (no observed "unknown field" message in errors.json or limits.md), so the fake lets
     # them through.
     return None
+
+
+# Requirements the SDK states in a property's description rather than its `required` flag
+# (limits.md section 3): "Required when requesting oWorkitemsDue" (a metric's qualifier) and
+# "Required when requesting multiple metrics. Only applicable for topN/bottomN query type."
+# (sortMetric).
+_WHEN_METRIC = re.compile(r"Required when requesting (?!multiple)(\w+)")
+_WHEN_SEVERAL = re.compile(r"Required when requesting multiple metrics")
+_ONLY_FOR_TYPES = re.compile(r"Only applicable for ([\w/]+) query type")
+_ALWAYS_PREDICATE = re.compile(r"A single (\w+) predicate is always required")
+
+
+def _required_when(prop: dict[str, Any], body: dict[str, Any]) -> str | None:
+    """The condition, worded, under which this optional field is required and which holds."""
+    description = prop.get("description") or ""
+    metric = _WHEN_METRIC.search(description)
+    if metric and metric.group(1) in (body.get("name"), body.get("metric")):
+        return f"when requesting {metric.group(1)}"
+    if _WHEN_SEVERAL.search(description):
+        only = _ONLY_FOR_TYPES.search(description)
+        if only and body.get("queryType") not in only.group(1).split("/"):
+            return None
+        metrics = body.get("metrics")
+        if isinstance(metrics, list) and len({json.dumps(m, sort_keys=True) for m in metrics}) > 1:
+            return "when requesting multiple metrics"
+    return None
+
+
+def _check_always_required_predicate(
+    spec: dict[str, Any], value: dict[str, Any], where: str
+) -> Refusal | None:
+    """ "A single queueId predicate is always required" (TaskManagementObservationQueryFilter).
+    Whether several are refused is not in the facts: at least one is asked for."""
+    for prop in spec["properties"]:
+        wanted = _ALWAYS_PREDICATE.search(prop.get("description") or "")
+        if not wanted:
+            continue
+        dimension = wanted.group(1)
+        if not any(_predicates_with(value, dimension)):
+            path = f"{where}.{prop['name']}" if where else prop["name"]
+            return Refusal(
+                "bad.request", f"A {dimension} predicate is always required in '{path}'", path
+            )
+    return None
+
+
+def _predicates_with(filter_value: dict[str, Any], dimension: str) -> list[Any]:
+    found = []
+    for predicate in filter_value.get("predicates") or []:
+        if isinstance(predicate, dict) and predicate.get("dimension") == dimension:
+            found.append(predicate)
+    for clause in filter_value.get("clauses") or []:
+        if isinstance(clause, dict):
+            found.extend(_predicates_with(clause, dimension))
+    return found
 
 
 def _check_value(owner: str, prop: dict[str, Any], value: Any, path: str) -> Refusal | None:

@@ -214,7 +214,7 @@ QUEUE_FILTER = {"type": "or", "predicates": [{"dimension": "queueId", "value": Q
         ),
         (
             "taskmanagement/metrics/query",
-            {"metrics": [{"metric": "oWorkitemsStatus"}], "filter": QUEUE_FILTER},
+            {"metrics": [{"name": "oWorkitemsAssigned"}], "filter": QUEUE_FILTER},
             "TaskManagementObservationQuery",
             "groupBy",
         ),
@@ -387,3 +387,28 @@ def test_shapes_the_model_cannot_read_are_refused(fake: FakeGenesys) -> None:
     )
     assert message.startswith("Value [2.5] is not valid for field type [paging.pageSize]")
     assert post(fake, "nope/query", {})[0] == 404
+
+
+def test_requirements_stated_in_descriptions_are_kept(fake: FakeGenesys) -> None:
+    # TaskManagementQueryMetric.qualifier: "Required when requesting oWorkitemsDue".
+    base = {"groupBy": ["queueId"], "filter": QUEUE_FILTER}
+    due = {**base, "metrics": [{"name": "oWorkitemsDue"}]}
+    _, message, details = refusal(*post(fake, "taskmanagement/metrics/query", due))
+    assert message == "The field 'metrics[0].qualifier' is required when requesting oWorkitemsDue"
+    assert details == [{"errorCode": "bad.request", "fieldName": "metrics[0].qualifier"}]
+    qualified = {**base, "metrics": [{"name": "oWorkitemsDue", "qualifier": "Hours24"}]}
+    assert post(fake, "taskmanagement/metrics/query", qualified)[0] == 200
+    # "A single queueId predicate is always required" (several: not in the facts, accepted).
+    typed = {"type": "and", "predicates": [{"dimension": "typeId", "value": QUEUE}]}
+    no_queue = {**qualified, "filter": typed}
+    _, message, _ = refusal(*post(fake, "taskmanagement/metrics/query", no_queue))
+    assert message == "A queueId predicate is always required in 'filter.predicates'"
+    # sortMetric: "Required when requesting multiple metrics. Only applicable for topN/bottomN".
+    top = {"interval": DAY, "queryType": "topN", "limit": 5, "metrics": ["nOffered", "tHandle"]}
+    _, message, _ = refusal(*post(fake, "conversations/aggregates/query", top))
+    assert message == "The field 'sortMetric' is required when requesting multiple metrics"
+    ranked = {**top, "sortMetric": {"name": "tHandle", "function": "sum"}}
+    assert post(fake, "conversations/aggregates/query", ranked)[0] == 200
+    grouped = {**top, "queryType": "groupBy"}
+    del grouped["limit"]
+    assert post(fake, "conversations/aggregates/query", grouped)[0] == 200
