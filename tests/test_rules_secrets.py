@@ -255,9 +255,10 @@ def test_secret_never_reaches_the_cli_output(tmp_path: Path) -> None:
 def test_long_texts_do_not_fill_the_cache() -> None:
     # Judgements are cached for the short texts that recur (names, ids); caching every
     # one-megabyte description of a large run would hold gigabytes.
+    # (The key is too short to judge: keys are judged and cached like values.)
     secrets._judge_text_cached.cache_clear()
     for i in range(50):
-        assert list(check_document({"description": f"{i} " + "words " * 50_000})) == []
+        assert list(check_document({"text": f"{i} " + "words " * 50_000})) == []
     assert secrets._judge_text_cached.cache_info().currsize == 0
-    assert list(check_document({"description": "a short description, cached"})) == []
+    assert list(check_document({"text": "a short description, cached"})) == []
     assert secrets._judge_text_cached.cache_info().currsize == 1
