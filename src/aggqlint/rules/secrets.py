@@ -22,7 +22,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -43,7 +43,9 @@ _PAIR_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 _LONGEST_PAIR_NAME = 64
 # What a value after '=' or a URL's authority runs until (one class: no backtracking).
 _PAIR_VALUE = re.compile(r"""[^&\s"'<>#,;()\[\]{}|\\]*""")
-_AUTHORITY = re.compile(r"""[^/?#\s"'<>\\]*""")
+# user:password@ right after '://'. Each class stops at '/', so a try never runs past the
+# next '://': the text is read about once.
+_URL_USERINFO = re.compile(r"""://[^/?#\s"'<>\\@:]*:([^/?#\s"'<>\\@]*)@""")
 _STRONG = ("AQL701", "AQL702")
 # A vendor token stands alone: no letter, digit, '_' or '-' right before or after it, so a
 # longer id that merely starts or ends the same way is not one.
@@ -74,6 +76,7 @@ class _Patterns:
     vendor: re.Pattern[str] | None
     vendor_names: tuple[str, ...]  # by group index: the name of group v<index>
     word: re.Pattern[str]
+    long_word: re.Pattern[str]  # words of min_length or more: the only ones that can be random
     min_length: int
     min_entropy: float
     min_class_changes: float
@@ -102,6 +105,7 @@ def _patterns() -> _Patterns:
         vendor=_vendor_pattern(vendors),
         vendor_names=tuple(str(v["name"]) for v in vendors),
         word=re.compile(f"[{random['alphabet']}]+"),
+        long_word=re.compile(f"[{random['alphabet']}]{{{int(random['min_length'])},}}"),
         min_length=int(random["min_length"]),
         min_entropy=float(random["min_entropy"]),
         min_class_changes=float(random["min_class_changes"]),
@@ -257,7 +261,7 @@ def _judge_text(text: str) -> tuple[_Hit, ...]:
             unique.append(hit)
     unique.extend(
         _Hit("AQL703", "", word)
-        for word in _words(patterns, text)
+        for word in (match.group() for match in patterns.long_word.finditer(text))
         if word not in seen and _looks_random(patterns, word)
     )
     return tuple(unique)
@@ -350,6 +354,10 @@ def _is_placeholder(patterns: _Patterns, text: str) -> bool:
 def _access_tokens(patterns: _Patterns, text: str) -> Iterator[_Hit]:
     """JSON Web Tokens anywhere; a token after 'Authorization:' (and a scheme), or after
     the word Bearer."""
+    if patterns.jwt_prefix not in text:
+        lowered = text.lower()
+        if "bearer" not in lowered and not any(h in lowered for h in patterns.headers):
+            return  # most texts: no word to read one by one
     before: re.Match[str] | None = None  # the two words before
     last: re.Match[str] | None = None
     for match in patterns.word.finditer(text):
@@ -378,10 +386,6 @@ def _after_header(
         return False
     gap = text[header.end() : then.start()]
     return ":" in gap or "=" in gap
-
-
-def _words(patterns: _Patterns, text: str) -> Iterable[str]:
-    return (match.group() for match in patterns.word.finditer(text))
 
 
 def _jwt(patterns: _Patterns, word: str) -> str | None:
@@ -416,17 +420,10 @@ def _vendor_tokens(patterns: _Patterns, text: str) -> Iterator[_Hit]:
 
 
 def _url_passwords(patterns: _Patterns, text: str) -> Iterator[_Hit]:
-    """The password of each https://user:password@host. Authorities never overlap (each
-    ends before the next '://'), so this reads the text once."""
-    start = 0
-    while (found := text.find("://", start)) != -1:
-        authority = _AUTHORITY.match(text, found + 3)
-        assert authority is not None  # the pattern matches the empty string
-        start = max(authority.end(), found + 3)
-        userinfo, at, _host = authority.group().rpartition("@")
-        _user, colon, password = userinfo.partition(":")
-        if at and colon and not _is_placeholder(patterns, password):
-            yield _Hit("AQL701", "a password in a URL", password)
+    """The password of each https://user:password@host."""
+    for match in _URL_USERINFO.finditer(text):
+        if not _is_placeholder(patterns, match.group(1)):
+            yield _Hit("AQL701", "a password in a URL", match.group(1))
 
 
 def _credential_pairs(patterns: _Patterns, text: str) -> Iterator[_Hit]:
