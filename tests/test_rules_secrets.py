@@ -505,3 +505,13 @@ def test_hostile_megabyte_texts_take_linear_time(text: str) -> None:
     started = time.perf_counter()
     list(check_document({"description": text}))
     assert time.perf_counter() - started < 20
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("auth", "oauth2"), ("authorization", "Bearer"), ("credentials", "client_credentials")],
+)
+def test_an_auth_mode_is_not_a_secret(key: str, value: str) -> None:
+    assert findings_for(value, key) == []
+    secret = f"{value}x7"
+    assert findings_for(secret, key) == [("AQL701", f"'{key}' holds a credential ({mask(secret)})")]
