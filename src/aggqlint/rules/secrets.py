@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.endpoints import all_endpoints
 
 _ENVIRONMENT = "GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET"
 _ADVICE = (
@@ -41,7 +42,7 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 # Characters of a name before '=' in a text (client_secret=, spring.datasource.password=).
 _PAIR_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 _LONGEST_PAIR_NAME = 64
-# What a value after '=' or a URL's authority runs until (one class: no backtracking).
+# A value after 'name=' runs until one of these (one class: no backtracking).
 _PAIR_VALUE = re.compile(r"""[^&\s"'<>#,;()\[\]{}|\\]*""")
 # user:password@ right after '://'. Each class stops at '/', so a try never runs past the
 # next '://': the text is read about once.
@@ -272,8 +273,6 @@ def _id_or_text_fields() -> frozenset[str]:
     """Fields whose values are ids or free text: every string field without an enum in the
     request models, and the envelope's free-text fields. Read only when a random-looking
     string turns up, so a clean file never pays for loading all the schemas."""
-    from aggqlint.endpoints import all_endpoints
-
     names = set(_patterns().free_text_fields)
     for endpoint in all_endpoints().values():
         _collect_free_strings(endpoint.schema(), names)
