@@ -336,8 +336,13 @@ def test_authorization_counts_as_a_header_only_when_written_as_one() -> None:
     assert findings_for(f'{{"Authorization": "Basic {opaque}"}}', "description") == [
         ("AQL702", f"'description' holds an Authorization header value ({mask(opaque)})")
     ]
-    # Prose: the word, then an id.
+    # Prose: the word, then an id; a scheme, then a word.
     assert findings_for("authorization codes 5003X00002abcDEQAY2049117331", "description") == []
+    assert findings_for("Authorization: Basic authentication (see the CRM)", "description") == []
+    basic = "c3ZjLXJlcG9ydHM6WGs5bVAydkxxN3dS"  # base64 of user:password
+    assert findings_for(f"-H 'Authorization: Basic {basic}'", "description") == [
+        ("AQL702", f"'description' holds an Authorization header value ({mask(basic)})")
+    ]
     assert findings_for("the bearer of CASE-0004829317-ZX9Q", "description") == []
 
 

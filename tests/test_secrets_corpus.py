@@ -24,6 +24,7 @@ from conftest import run_aggqlint
 from aggqlint.diagnostics import Diagnostic
 from aggqlint.lint import LintOptions, lint_text
 from aggqlint.rules import secrets
+from aggqlint.ruleset import all_rules
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "secrets"
 NOW = LintOptions(now=datetime(2026, 11, 23, tzinfo=UTC))
@@ -123,3 +124,13 @@ def test_no_secret_reaches_the_cli_output() -> None:
     for secret in RAW_SECRETS:
         assert secret not in text.stdout + text.stderr
         assert secret not in as_json.stdout + as_json.stderr
+
+
+def test_the_rule_docs_examples_say_what_they_show() -> None:
+    # `aggqlint rules AQL70x` shows these: the bad one must fire, the good one must not.
+    for meta in all_rules().values():
+        if meta.code.startswith("AQL7"):
+            bad = [d.code for d in lint_text(meta.bad, "bad.yaml", NOW)]
+            good = [d.code for d in lint_text(meta.good, "good.yaml", NOW)]
+            assert meta.code in bad, meta.code
+            assert [c for c in good if c.startswith("AQL7")] == [], meta.code

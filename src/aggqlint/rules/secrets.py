@@ -369,6 +369,7 @@ def _access_tokens(patterns: _Patterns, text: str) -> Iterator[_Hit]:
             and last.group().lower() in patterns.schemes
             and _after_header(patterns, text, before, last)
             and len(word) >= 8
+            and not _plain_word(word)
         ) or (_after_header(patterns, text, last, match) and _token_like(patterns, word)):
             yield _Hit("AQL702", "an Authorization header value", word)
         elif last is not None and last.group().lower() == "bearer" and _token_like(patterns, word):
@@ -445,6 +446,11 @@ def _credential_pairs(patterns: _Patterns, text: str) -> Iterator[_Hit]:
             and not _is_placeholder(patterns, secret)
         ):
             yield _Hit("AQL701", f"a credential after '{text[begin:equals]}='", secret)
+
+
+def _plain_word(word: str) -> bool:
+    """'authentication', 'Required': prose after 'Authorization: Basic', not a token."""
+    return word.isalpha() and word[1:].islower()
 
 
 def _token_like(patterns: _Patterns, word: str) -> bool:
