@@ -390,6 +390,7 @@ def test_credential_after_its_name_in_a_text(text: str, name: str, secret: str) 
     "text",
     [
         "https://reports.example.com/exports?pageToken=Q2hZ3kL0pN7vX1sR9tW4&format=csv",
+        "https://api.example.com/list?nextToken=Q2hZ3kL0pN7vX1sR9tW4",
         "tokens are rotated by the platform team (token=none here)",
         "password=hunter2",  # shorter than any secret worth the alarm
         "export GENESYSCLOUD_OAUTHCLIENT_SECRET=${GENESYSCLOUD_OAUTHCLIENT_SECRET}",
