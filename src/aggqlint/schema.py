@@ -95,6 +95,13 @@ def check_body(
     return list(_translate(model, body, endpoint, scalars or {}, ""))
 
 
+def without_nulls(body: Any, endpoint: Endpoint) -> Any:
+    """The body as the server reads it: fields of its models written as null left out. Rule
+    families that look at values can take this instead of the body as written."""
+    model = _model_for(endpoint)
+    return _Nulls().strip(model, body, model.schema, "")
+
+
 def check_envelope(document: dict[str, Any]) -> list[Finding]:
     model = _envelope_model()
     findings = []
@@ -113,10 +120,80 @@ def _translate(
     base: str,
 ) -> Iterator[Finding]:
     _GUESSES.reset()
+    nulls = _Nulls()
+    if endpoint is not None:  # the envelope is aggqlint's own and never sent: no JSON nulls
+        body = nulls.strip(model, body, model.schema, base)
+        yield from nulls.findings(model)
     for error in model.validator.errors(body):
         pointer = pointer_join(base, *error.absolute_path)
         handler = _HANDLERS.get(error.validator, _generic)
-        yield from handler(model, error, pointer, body, endpoint, scalars)
+        for finding in handler(model, error, pointer, body, endpoint, scalars):
+            yield nulls.required(finding)
+
+
+class _Nulls:
+    """JSON null on a field of a model: the server's binding reads it as the field being absent
+    (Genesys's own examples write `"value": null` on notExists predicates). An optional field
+    set to null is only noted; a required one is missing. Null items inside lists stay errors
+    (they are values, and the type check reports them)."""
+
+    def __init__(self) -> None:
+        self.optional: list[tuple[str, str, dict[str, Any]]] = []  # (pointer, name, model)
+        self.required_at: set[str] = set()
+
+    def strip(self, model: _Model, value: Any, schema: dict[str, Any], pointer: str) -> Any:
+        """The value as the server reads it: without the fields written as null."""
+        schema = _resolve(model, schema)
+        if isinstance(value, list):
+            items = schema.get("items")
+            if not isinstance(items, dict):
+                return value
+            return [
+                self.strip(model, item, items, pointer_join(pointer, index))
+                for index, item in enumerate(value)
+            ]
+        properties = schema.get("properties")
+        if not isinstance(value, dict) or not isinstance(properties, dict):
+            return value
+        required = schema.get("required", [])
+        out = {}
+        for name, item in value.items():
+            at = pointer_join(pointer, name)
+            if item is None and name in properties:
+                if name in required:
+                    self.required_at.add(at)
+                else:
+                    self.optional.append((at, name, schema))
+                continue
+            inner = properties.get(name)
+            out[name] = self.strip(model, item, inner, at) if isinstance(inner, dict) else item
+        return out
+
+    def findings(self, model: _Model) -> Iterator[Finding]:
+        for pointer, name, schema in self.optional:
+            yield Finding(
+                "AQL210",
+                pointer,
+                f"'{name}' is null in {model.context(schema)}: the server reads it as absent "
+                "(leaving the field out says the same)",
+                at_key=True,
+                data={"field": name},
+            )
+
+    def required(self, finding: Finding) -> Finding:
+        """A required field written as null is reported where it is written."""
+        field = finding.data.get("field")
+        if finding.code != "AQL203" or not isinstance(field, str):
+            return finding
+        at = pointer_join(finding.pointer, field)
+        if at not in self.required_at:
+            return finding
+        return replace(
+            finding,
+            pointer=at,
+            message=f"{finding.message}; null is no value (the server reads it as absent)",
+            at_key=True,
+        )
 
 
 def _additional(
@@ -247,7 +324,7 @@ def _enum(
     model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
 ) -> Iterator[Finding]:
     value = error.instance
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list) or value is None:
         return  # the type error on the same value says it better
     allowed = [str(v) for v in error.validator_value]
     prop, owner_schema = _owner(model, error)

@@ -1,0 +1,116 @@
+"""Schema findings in the user's words, located where the problem is written (issue 9)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from conftest import lint_query as _lint_query
+
+from aggqlint.diagnostics import Diagnostic
+from aggqlint.endpoints import all_endpoints
+from aggqlint.schema import without_nulls
+
+INTERVAL = "interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
+
+
+def lint_query(query: str, endpoint: str = "conversations/aggregates") -> list[Diagnostic]:
+    return _lint_query(textwrap.dedent(query), endpoint)
+
+
+def _lines(diagnostics: list[Diagnostic]) -> list[str]:
+    return [
+        f"{d.location.line}:{d.location.column} {d.code} {d.severity} {d.message}"
+        for d in diagnostics
+    ]
+
+
+# 1. JSON null on an optional field means absent; on a required field it is missing.
+
+
+def test_null_on_optional_fields_is_an_info_located_at_the_key() -> None:
+    found = lint_query(
+        f"""
+        {INTERVAL}
+        metrics: [nOffered]
+        filter: null
+        granularity: null
+        timeZone: null
+        groupBy: null
+        """
+    )
+    assert _lines(found) == [
+        "6:3 AQL210 info 'filter' is null in conversations/aggregates query: the server "
+        "reads it as absent (leaving the field out says the same)",
+        "7:3 AQL210 info 'granularity' is null in conversations/aggregates query: the server "
+        "reads it as absent (leaving the field out says the same)",
+        "8:3 AQL210 info 'timeZone' is null in conversations/aggregates query: the server "
+        "reads it as absent (leaving the field out says the same)",
+        "9:3 AQL210 info 'groupBy' is null in conversations/aggregates query: the server "
+        "reads it as absent (leaving the field out says the same)",
+    ]
+
+
+def test_null_paging_on_a_details_query_is_no_error_and_no_rule_crash() -> None:
+    found = lint_query(
+        f"""
+        {INTERVAL}
+        paging: null
+        order: null
+        segmentFilters: null
+        """,
+        "conversations/details",
+    )
+    assert [(d.location.line, d.code) for d in found] == [
+        (5, "AQL210"),
+        (6, "AQL210"),
+        (7, "AQL210"),
+    ]
+
+
+def test_null_value_on_a_not_exists_predicate_as_genesys_writes_it() -> None:
+    found = lint_query(
+        f"""
+        {INTERVAL}
+        metrics: [nOffered]
+        filter:
+          type: and
+          predicates:
+            - {{type: dimension, dimension: queueId, operator: notExists, value: null}}
+        """
+    )
+    codes = [(d.location.line, d.location.column, d.code) for d in found]
+    assert (9, 68, "AQL210") in codes
+    assert not [d for d in found if d.severity.name == "ERROR" or d.code == "AQL009"]
+    [info] = [d for d in found if d.code == "AQL210"]
+    assert info.message.startswith("'value' is null in filter predicate")
+
+
+def test_null_on_a_required_field_is_that_field_missing_at_the_key() -> None:
+    found = lint_query(f"{INTERVAL}\nmetrics: null")
+    assert _lines(found) == [
+        "5:3 AQL203 error 'metrics' is required in conversations/aggregates query; null is "
+        "no value (the server reads it as absent)"
+    ]
+
+
+def test_null_items_inside_lists_stay_one_error() -> None:
+    found = lint_query(f"{INTERVAL}\nmetrics: [nOffered, null]")
+    assert _lines(found) == [
+        "5:23 AQL204 error item 1 of 'metrics' must be a string in conversations/aggregates "
+        "query, not null"
+    ]
+
+
+def test_without_nulls_gives_the_body_the_server_reads() -> None:
+    endpoint = all_endpoints()["conversations/aggregates"]
+    body = {
+        "interval": "x",
+        "filter": {"type": "and", "predicates": [{"dimension": "queueId", "value": None}]},
+        "metrics": ["nOffered", None],
+        "views": None,
+    }
+    assert without_nulls(body, endpoint) == {
+        "interval": "x",
+        "filter": {"type": "and", "predicates": [{"dimension": "queueId"}]},
+        "metrics": ["nOffered", None],
+    }
