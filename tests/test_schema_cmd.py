@@ -179,6 +179,7 @@ _DRAFT7_KEYWORDS = {
     "enum",
     "if",
     "items",
+    "maxLength",
     "minItems",
     "pattern",
     "properties",

@@ -114,3 +114,40 @@ def test_without_nulls_gives_the_body_the_server_reads() -> None:
         "filter": {"type": "and", "predicates": [{"dimension": "queueId"}]},
         "metrics": ["nOffered", None],
     }
+
+
+# 3. Report names are readable text in any script; a limit is worded for people.
+
+
+def _named(name: str) -> list[str]:
+    from aggqlint.lint import lint_text
+
+    text = (
+        f"report: {name}\nendpoint: conversations/aggregates\nquery:\n"
+        f"  {INTERVAL}\n  metrics: [nOffered]\n"
+    )
+    return _lines(lint_text(text, "r.yaml"))
+
+
+def test_report_names_in_other_scripts_and_with_spaces_are_accepted() -> None:
+    assert _named("warteschlange-übersicht-東京") == []
+    assert _named("Queue overview (EMEA)") == []
+    assert _named("'Vue d’ensemble: files d’attente'") == []
+
+
+def test_a_report_name_on_two_lines_or_with_a_tab_is_worded_not_a_regex() -> None:
+    assert _named('"queue\\noverview"') == [
+        "1:9 AQL025 error report name has a line break; write it as plain text on one line"
+    ]
+    assert _named('"queue\\toverview"') == [
+        "1:9 AQL025 error report name has a tab; write it as plain text on one line"
+    ]
+
+
+def test_a_blank_or_overlong_report_name() -> None:
+    assert _named("'   '") == [
+        "1:9 AQL025 error report name is blank; give it a name people can read"
+    ]
+    assert _named("x" * 201) == [
+        "1:9 AQL025 error report name is 201 characters long; keep it to 200 at most"
+    ]

@@ -43,6 +43,9 @@ KINDS = {
 
 Json = dict[str, Any]
 
+# Long enough for any descriptive name, short enough to read on one line of plan output.
+REPORT_NAME_MAX = 200
+
 
 def _load(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
@@ -168,9 +171,16 @@ def _report_schema(entries: list[Json], source: Json) -> Json:
         "type": "object",
         "properties": {
             "report": {
-                "description": "Identifier of this report; must be unique within a run.",
+                "description": (
+                    "Name of this report, unique within a run: any readable text on one line "
+                    "(any script, spaces allowed), at most "
+                    f"{REPORT_NAME_MAX} characters."
+                ),
                 "type": "string",
-                "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                "maxLength": REPORT_NAME_MAX,
+                # Not blank, no control characters (tabs, line breaks): the name heads plan
+                # output and recordings line by line. Linear to match (no nested repeats).
+                "pattern": "^ *[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$",
             },
             "description": {
                 "description": "Free text for humans saying what the report is for.",

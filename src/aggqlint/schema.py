@@ -632,7 +632,38 @@ def _generic(
     yield Finding("AQL204", pointer, f"{name}: {error.message}")
 
 
+def _pattern(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    # The only pattern is the report name's (the API's models have none): not blank, on one
+    # line. Say which of the two it is, never the regex.
+    value = str(error.instance)
+    name = "report name" if pointer == "/report" else _field_label(error.absolute_path)
+    control = next((c for c in value if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if control is not None:
+        what = {"\t": "a tab", "\n": "a line break", "\r": "a line break"}.get(
+            control, f"the control character U+{ord(control):04X}"
+        )
+        yield Finding("AQL204", pointer, f"{name} has {what}; write it as plain text on one line")
+    else:
+        yield Finding("AQL204", pointer, f"{name} is blank; give it a name people can read")
+
+
+def _max_length(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    name = "report name" if pointer == "/report" else _field_label(error.absolute_path)
+    yield Finding(
+        "AQL204",
+        pointer,
+        f"{name} is {len(error.instance)} characters long; "
+        f"keep it to {error.validator_value} at most",
+    )
+
+
 _HANDLERS: dict[str, Any] = {
+    "pattern": _pattern,
+    "maxLength": _max_length,
     "additionalProperties": _additional,
     "required": _required,
     "enum": _enum,
