@@ -151,3 +151,50 @@ def test_a_blank_or_overlong_report_name() -> None:
     assert _named("x" * 201) == [
         "1:9 AQL025 error report name is 201 characters long; keep it to 200 at most"
     ]
+
+
+# 9. Extension keys (x-...) beside the envelope hold anchors; checks ignore them.
+
+
+def test_extension_keys_holding_anchors_are_ignored() -> None:
+    from aggqlint.lint import lint_text
+
+    text = textwrap.dedent(
+        """\
+        x-interval: &interval 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
+        x-defaults: &defaults
+          metrics: [nOffered, tHandle]
+          groupBy: [queueId]
+        report: queue-day
+        endpoint: conversations/aggregates
+        query:
+          interval: *interval
+          metrics: [nOffered]
+        """
+    )
+    assert lint_text(text, "r.yaml") == []
+
+
+def test_an_envelope_key_of_ones_own_without_x_is_told_the_convention() -> None:
+    from aggqlint.lint import lint_text
+
+    text = f"defaults: 1\nreport: r\nendpoint: conversations/aggregates\nquery:\n  {INTERVAL}\n"
+    assert _lines(lint_text(text + "  metrics: [nOffered]\n", "r.yaml")) == [
+        "1:1 AQL025 error unknown field 'defaults' in report definition; keys of your own "
+        "start with 'x-' (e.g. x-defaults)"
+    ]
+
+
+def test_an_extension_key_inside_the_query_is_sent_so_it_is_an_error() -> None:
+    assert _lines(lint_query(f"{INTERVAL}\nmetrics: [nOffered]\nx-note: hi")) == [
+        "6:3 AQL200 error unknown field 'x-note' in conversations/aggregates query; the query "
+        "is sent as written, so keys of your own (x-...) go at the top of the report "
+        "definition, beside 'query'"
+    ]
+
+
+def test_is_envelope_key() -> None:
+    from aggqlint.definition import is_envelope_key
+
+    assert is_envelope_key("x-defaults") and is_envelope_key("windows")
+    assert not is_envelope_key("defaults") and not is_envelope_key(1)

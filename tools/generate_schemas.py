@@ -221,6 +221,14 @@ def _report_schema(entries: list[Json], source: Json) -> Json:
                 "type": "string",
             },
         },
+        "patternProperties": {
+            "^x-": {
+                "description": (
+                    "An extension key of your own (as in docker-compose), e.g. x-defaults "
+                    "holding a YAML anchor the query merges in; aggqlint ignores it."
+                )
+            }
+        },
         "required": ["report", "endpoint", "query"],
         "additionalProperties": False,
         # if/then per endpoint lets editors attach the matching body schema to "query"

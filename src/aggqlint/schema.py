@@ -232,6 +232,13 @@ def _additional(
                 right = (lowered or close)[0]
                 message += f"; did you mean '{right}'?"
                 suggestion = right
+            elif endpoint is None and model.schema.get("patternProperties"):
+                message += "; keys of your own start with 'x-' (e.g. x-defaults)"
+            elif name.startswith("x-") and pointer == "" and endpoint is not None:
+                message += (
+                    "; the query is sent as written, so keys of your own (x-...) go at the "
+                    "top of the report definition, beside 'query'"
+                )
         yield Finding(code, field_pointer, message, suggestion, at_key=True, data={"field": name})
         real = str(entry.get("use")) if entry else ""
         # Lists of names (groupBy, metrics) are checked as the real field; other invented
