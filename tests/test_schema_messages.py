@@ -198,3 +198,38 @@ def test_is_envelope_key() -> None:
 
     assert is_envelope_key("x-defaults") and is_envelope_key("windows")
     assert not is_envelope_key("defaults") and not is_envelope_key(1)
+
+
+# 2. Where the recorded sources disagree, a warning, not an error.
+
+
+def test_media_type_on_users_observations_is_a_warning_citing_both_sources() -> None:
+    found = lint_query(
+        """
+        metrics: [oActiveQueues]
+        filter:
+          type: and
+          predicates:
+            - {dimension: userId, value: 3b0c7e36-4c3e-4a8b-9a8e-5f7d2c1b0a9f}
+            - {dimension: mediaType, value: voice}
+        """,
+        "users/observations",
+    )
+    assert _lines(found) == [
+        "9:21 AQL211 warning the sources disagree on 'mediaType' in users/observations: the "
+        "SDK's UserObservationQueryPredicate lists only userId, but the developer center "
+        "documents mediaType as an optional filter dimension (https://developer.genesys.cloud"
+        "/analyticsdatamanagement/analytics/observation/user-query); it may work"
+    ]
+
+
+def test_every_recorded_conflict_is_one_the_schema_refuses() -> None:
+    """An entry whose name the schema now takes (the SDK caught up) is stale: remove it."""
+    from aggqlint import catalog
+    from aggqlint.data import load_yaml
+
+    for entry in load_yaml("rules", "source-conflicts.yaml")["names"]:
+        vocab = catalog.vocabulary(all_endpoints()[entry["endpoint"]])
+        names = vocab.metrics if entry["role"] == "metric" else vocab.dimensions
+        assert entry["name"] not in names, entry
+        assert entry["source"].startswith("https://") and "limits.md" in entry["facts"]

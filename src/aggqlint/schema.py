@@ -359,6 +359,16 @@ def _enum(
         )
         return
     where = endpoint.name if endpoint else model.label
+    disputed = _disputed(endpoint, role, prop, value)
+    if disputed is not None:
+        yield Finding(
+            "AQL211",
+            pointer,
+            f"the sources disagree on '{value}' in {where}: {disputed['sdk']}, but "
+            f"{disputed['documented']} ({disputed['source']}); it may work",
+            data={"source": disputed["source"]},
+        )
+        return
     if role in ("metric", "dimension") and isinstance(value, str):
         yield _unknown_name(value, role, allowed, pointer, where, prop)
         return
@@ -375,6 +385,23 @@ def _enum(
         f"{hint}",
         close[0] if close else None,
     )
+
+
+def _disputed(
+    endpoint: Endpoint | None, role: str | None, prop: str, value: Any
+) -> dict[str, str] | None:
+    """The rules/source-conflicts.yaml entry when the sources disagree on this name here."""
+    if endpoint is None or role is None:
+        return None
+    for entry in load_yaml("rules", "source-conflicts.yaml")["names"]:
+        if (entry["endpoint"], entry["role"], entry["field"], entry["name"]) == (
+            endpoint.name,
+            role,
+            prop,
+            value,
+        ):
+            return dict(entry)
+    return None
 
 
 class _GuessBudget:
