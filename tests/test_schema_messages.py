@@ -233,3 +233,118 @@ def test_every_recorded_conflict_is_one_the_schema_refuses() -> None:
         names = vocab.metrics if entry["role"] == "metric" else vocab.dimensions
         assert entry["name"] not in names, entry
         assert entry["source"].startswith("https://") and "limits.md" in entry["facts"]
+
+
+# 4. Details queries: a dimension in the wrong filter list says where it belongs, with the fix.
+
+UUID = "3b0c7e36-4c3e-4a8b-9a8e-5f7d2c1b0a9f"
+
+
+def _in_list(field: str, predicate: str, endpoint: str = "conversations/details") -> Diagnostic:
+    [found] = lint_query(
+        f"""
+        {INTERVAL}
+        {field}:
+          - type: and
+            predicates:
+              - {predicate}
+        """,
+        endpoint,
+    )
+    return found
+
+
+def test_queue_id_in_conversation_filters_belongs_in_segment_filters() -> None:
+    found = _in_list(
+        "conversationFilters",
+        f"{{type: dimension, dimension: queueId, operator: matches, value: {UUID}}}",
+    )
+    assert _lines([found]) == [
+        "8:40 AQL212 error 'queueId' is a segment dimension; move this predicate to "
+        "segmentFilters (evaluationFilters and surveyFilters take it too)"
+    ]
+    assert found.suggestion == (
+        "segmentFilters:\n- type: and\n  predicates:\n"
+        f"  - {{type: dimension, dimension: queueId, operator: matches, value: {UUID}}}"
+    )
+
+
+def test_the_same_mistake_in_a_details_job() -> None:
+    found = _in_list(
+        "conversationFilters",
+        f"{{dimension: queueId, value: {UUID}}}",
+        "conversations/details/jobs",
+    )
+    assert (found.location.line, found.location.column, found.code) == (8, 23, "AQL212")
+    assert found.message.startswith("'queueId' is a segment dimension; move this predicate")
+
+
+def test_media_type_in_evaluation_filters() -> None:
+    found = _in_list("evaluationFilters", "{dimension: mediaType, value: voice}")
+    assert _lines([found]) == [
+        "8:23 AQL212 error 'mediaType' is a segment dimension; move this predicate to "
+        "segmentFilters"
+    ]
+    assert found.suggestion == (
+        "segmentFilters:\n- type: and\n  predicates:\n  - {dimension: mediaType, value: voice}"
+    )
+
+
+def test_conversation_start_in_segment_filters() -> None:
+    found = _in_list(
+        "segmentFilters", "{type: dimension, dimension: conversationStart, operator: exists}"
+    )
+    assert _lines([found]) == [
+        "8:40 AQL212 error 'conversationStart' is a conversation dimension; move this "
+        "predicate to conversationFilters"
+    ]
+
+
+def test_evaluation_score_in_survey_filters_is_not_a_did_you_mean() -> None:
+    found = _in_list("surveyFilters", "{type: dimension, dimension: oTotalScore, range: {gte: 50}}")
+    assert _lines([found]) == [
+        "8:40 AQL212 error 'oTotalScore' is an evaluation metric; move this predicate to "
+        "evaluationFilters as 'metric: oTotalScore'"
+    ]
+    assert found.suggestion == (
+        "evaluationFilters:\n- type: and\n  predicates:\n"
+        "  - type: metric\n    metric: oTotalScore\n    range: {gte: 50}"
+    )
+
+
+def test_a_metric_in_a_predicates_dimension_slot() -> None:
+    found = _in_list(
+        "conversationFilters", "{type: dimension, dimension: tHandle, range: {gte: 60000}}"
+    )
+    assert _lines([found]) == [
+        "8:40 AQL212 error 'tHandle' is a metric in conversationFilters, not a dimension: "
+        "write 'metric: tHandle' in this predicate"
+    ]
+    assert found.suggestion == "{type: metric, metric: tHandle, range: {gte: 60000}}"
+
+
+def test_users_details_presence_dimension_in_user_filters() -> None:
+    found = _in_list(
+        "userFilters", "{dimension: systemPresence, value: AVAILABLE}", "users/details"
+    )
+    assert _lines([found]) == [
+        "8:23 AQL212 error 'systemPresence' is a presence dimension; move this predicate to "
+        "presenceFilters"
+    ]
+
+
+def test_a_metric_in_an_aggregate_filter_and_names_swapped_between_lists() -> None:
+    found = lint_query(
+        f"""
+        {INTERVAL}
+        metrics: [nOffered, queueId]
+        groupBy: [tHandle]
+        filter: {{type: and, predicates: [{{dimension: tHandle, value: x}}]}}
+        """
+    )
+    assert _lines(found) == [
+        "5:23 AQL212 error 'queueId' is a dimension, not a metric: it goes in 'groupBy'",
+        "6:13 AQL212 error 'tHandle' is a metric, not a dimension: it goes in 'metrics'",
+        "7:48 AQL212 error 'tHandle' is a metric of conversations/aggregates; its filter "
+        "predicates take dimensions only (ask for the metric in 'metrics')",
+    ]

@@ -370,7 +370,14 @@ def _enum(
         )
         return
     if role in ("metric", "dimension") and isinstance(value, str):
-        yield _unknown_name(value, role, allowed, pointer, where, prop)
+        misplaced = None
+        if endpoint is not None:
+            path = list(error.absolute_path)
+            model_name = "" if top else owner
+            predicate = _instance_at(body, path[:-1]) if owner.endswith("Predicate") else None
+            here = (str(path[0]) if path else prop, model_name, prop)
+            misplaced = _misplaced(value, endpoint, here, pointer, predicate)
+        yield misplaced or _unknown_name(value, role, allowed, pointer, where, prop)
         return
     shown = ", ".join(allowed[:8]) + (", …" if len(allowed) > 8 else "")
     close = difflib.get_close_matches(text, allowed, n=1, cutoff=0.6)
@@ -385,6 +392,138 @@ def _enum(
         f"{hint}",
         close[0] if close else None,
     )
+
+
+def _misplaced(
+    value: str,
+    endpoint: Endpoint,
+    here: tuple[str, str, str],
+    pointer: str,
+    predicate: Any,
+) -> Finding | None:
+    """A real name of this endpoint written in the wrong place (a segment dimension in
+    conversationFilters, a metric in groupBy, a metric sortMetric cannot rank by): one finding
+    saying where it goes. `here` is (top-level field, model, property) of the failing enum."""
+    field, model, prop = here
+    takers = [
+        slot
+        for slot in catalog.slots(endpoint)
+        if value in slot.values and (slot.field, slot.model, slot.prop) != here
+    ]
+    if not takers:
+        return None
+    same = [t for t in takers if t.model == model and t.field == field]
+    tops = [t for t in takers if not t.in_predicate and t.field in ("metrics", "groupBy")]
+    lists = [t for t in takers if t.in_predicate and t.field != field]
+    where = endpoint.name
+    if model.endswith("Predicate"):
+        if same:
+            slot = same[0]
+            moved = _moved(predicate, prop, slot, endpoint)
+            return Finding(
+                "AQL212",
+                pointer,
+                f"'{value}' is a {slot.role} in {field}, not a {_other(slot.role)}: "
+                f"write '{slot.prop}: {value}' in this predicate",
+                _flow(moved) if moved is not None else f"{slot.prop}: {value}",
+                data={"field": slot.prop},
+            )
+        if lists:
+            return _move_predicate(value, prop, lists, pointer, predicate, endpoint)
+        if tops:
+            return Finding(
+                "AQL212",
+                pointer,
+                f"'{value}' is a {tops[0].role} of {where}; its filter predicates take "
+                f"{_other(tops[0].role)}s only (ask for the {tops[0].role} in "
+                f"'{tops[0].field}')",
+            )
+        return None
+    target = (tops or lists or takers)[0]
+    if field == "detailMetrics" and target.field == "metrics":
+        shown = ", ".join(sorted(_slot_values(endpoint, field)))
+        message = (
+            f"'{value}' is a metric of {where} but not a detail metric: ask for it in "
+            f"'metrics' only (detailMetrics takes {shown})"
+        )
+    elif field == "sortMetric" and target.field == "metrics":
+        message = (
+            f"'{value}' is a metric of {where}, but not one sortMetric can rank groups by; "
+            "keep it in 'metrics' and sort by another metric"
+        )
+    elif field == "groupBy" and target.in_predicate:
+        message = (
+            f"'{value}' is a filter dimension of {where}, but not one it can group by: "
+            "filter on it with a predicate instead"
+        )
+    elif target.field in ("metrics", "groupBy"):
+        message = (
+            f"'{value}' is a {target.role}, not a {_other(target.role)}: it goes in "
+            f"'{target.field}'"
+        )
+    else:
+        message = f"{where} takes '{value}' in '{target.field}', not in '{field}'"
+    return Finding("AQL212", pointer, message, data={"field": target.field})
+
+
+def _other(role: str) -> str:
+    return "dimension" if role == "metric" else "metric"
+
+
+def _slot_values(endpoint: Endpoint, field: str) -> frozenset[str]:
+    return next((s.values for s in catalog.slots(endpoint) if s.field == field), frozenset())
+
+
+def _move_predicate(
+    value: str,
+    prop: str,
+    lists: list[catalog.Slot],
+    pointer: str,
+    predicate: Any,
+    endpoint: Endpoint,
+) -> Finding:
+    """A details query's predicate in the wrong filter list: where it belongs, and the
+    predicate written in its new place."""
+    slot = lists[0]
+    noun = slot.field.removesuffix("Filters")
+    article = "an" if noun[:1] in "aeiou" else "a"
+    message = f"'{value}' is {article} {noun} {slot.role}; move this predicate to {slot.field}"
+    if slot.prop != prop:
+        message += f" as '{slot.prop}: {value}'"
+    others = [t.field for t in lists[1:] if t.field != slot.field]
+    if others:
+        message += f" ({' and '.join(dict.fromkeys(others))} take it too)"
+    suggestion = None
+    moved = _moved(predicate, prop, slot, endpoint)
+    if moved is not None:
+        from aggqlint.rules import shapes
+
+        suggestion = shapes.render({slot.field: [{"type": "and", "predicates": [moved]}]})
+    return Finding("AQL212", pointer, message, suggestion, data={"field": slot.field})
+
+
+def _moved(
+    predicate: Any, prop: str, slot: catalog.Slot, endpoint: Endpoint
+) -> dict[str, Any] | None:
+    """The predicate as the slot's model takes it: the name under the slot's property (and
+    `type` saying so), without fields that model lacks."""
+    if not isinstance(predicate, dict):
+        return None
+    defs = endpoint.schema().get("$defs", {})
+    known = defs.get(slot.model, {}).get("properties", {})
+    moved = {(slot.prop if key == prop else key): item for key, item in predicate.items()}
+    if slot.prop != prop and "type" in moved:
+        moved["type"] = slot.prop
+    return {key: item for key, item in moved.items() if key in known}
+
+
+def _flow(fragment: dict[str, Any]) -> str:
+    import yaml
+
+    text: str = yaml.safe_dump(
+        fragment, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000
+    )
+    return text.strip()
 
 
 def _disputed(
