@@ -348,3 +348,58 @@ def test_a_metric_in_an_aggregate_filter_and_names_swapped_between_lists() -> No
         "7:48 AQL212 error 'tHandle' is a metric of conversations/aggregates; its filter "
         "predicates take dimensions only (ask for the metric in 'metrics')",
     ]
+
+
+# 5. AQL208 names the relevant endpoints first and offers an endpoint only when surely meant.
+
+
+def test_queue_id_on_users_aggregates_names_users_then_conversations_endpoints() -> None:
+    found = lint_query(
+        f"{INTERVAL}\nmetrics: [tAgentRoutingStatus]\ngroupBy: [queueId]", "users/aggregates"
+    )
+    assert _lines(found) == [
+        "6:13 AQL208 error dimension 'queueId' is not available in users/aggregates; "
+        "users/activity, conversations/aggregates, conversations/activity and 17 more take it"
+    ]
+    assert found[0].suggestion is None  # tAgentRoutingStatus is a users/aggregates metric
+
+
+def test_an_endpoint_fix_when_one_endpoint_takes_every_name() -> None:
+    found = lint_query(f"{INTERVAL}\nmetrics: [tHandle]\ngroupBy: [queueId]", "users/aggregates")
+    assert _lines(found) == [
+        "5:13 AQL208 error metric 'tHandle' is not available in users/aggregates; it belongs to "
+        "conversations/aggregates, which takes every name of this query: set endpoint to it",
+        "6:13 AQL208 error dimension 'queueId' is not available in users/aggregates; "
+        "users/activity, conversations/aggregates, conversations/activity and 17 more take it; "
+        "conversations/aggregates takes every name of this query: set endpoint: "
+        "conversations/aggregates",
+    ]
+    assert [d.suggestion for d in found] == ["conversations/aggregates"] * 2
+
+
+def test_no_endpoint_fix_when_the_names_point_different_ways() -> None:
+    found = lint_query(f"{INTERVAL}\nmetrics: [tAgentRoutingStatus, oWaiting]")
+    assert _lines(found) == [
+        "5:13 AQL208 error metric 'tAgentRoutingStatus' is not available in "
+        "conversations/aggregates; it belongs to users/aggregates",
+        "5:34 AQL208 error metric 'oWaiting' is not available in conversations/aggregates; "
+        "conversations/activity and queues/observations take it",
+    ]
+    assert [d.suggestion for d in found] == [None, None]
+
+
+def test_no_endpoint_fix_when_it_would_break_the_names_that_fit() -> None:
+    [found] = lint_query(f"{INTERVAL}\nmetrics: [tAgentRoutingStatus, nOffered]")
+    assert found.suggestion is None
+
+
+def test_an_observation_query_sent_to_the_wrong_observation_endpoint() -> None:
+    found = lint_query(
+        "metrics: [oWaiting]\n"
+        f"filter: {{type: or, predicates: [{{dimension: queueId, value: {UUID}}}]}}",
+        "users/observations",
+    )
+    assert [(d.location.line, d.code, d.suggestion) for d in found] == [
+        (4, "AQL208", "queues/observations"),
+        (5, "AQL208", "queues/observations"),
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +90,30 @@ def endpoints_taking(name: str, role: str) -> tuple[str, ...]:
         if name in names:
             found.append(endpoint.name)
     return tuple(found)
+
+
+def family(name: str) -> str:
+    """The subject an endpoint's short name starts with: users for users/aggregates."""
+    return name.split("/", 1)[0]
+
+
+def nearest_first(names: Iterable[str], near: str) -> list[str]:
+    """Endpoint short names, those closest to `near` first: its own family (users/* for
+    users/aggregates), then conversations/* (where most names live), each with the same kind
+    of query first; alphabetical within."""
+    endpoints = all_endpoints()
+    kind = endpoints[near].kind if near in endpoints else ""
+
+    def distance(name: str) -> tuple[bool, bool, bool, str]:
+        other = endpoints.get(name)
+        return (
+            family(name) != family(near),
+            family(name) != "conversations",
+            other is None or other.kind != kind,
+            name,
+        )
+
+    return sorted(names, key=distance)
 
 
 def known_wrong_name(name: str, role: str) -> tuple[bool, str | None]:

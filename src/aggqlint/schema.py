@@ -15,7 +15,7 @@ from typing import Any
 from aggqlint import catalog
 from aggqlint.data import load_json, load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
-from aggqlint.endpoints import Endpoint
+from aggqlint.endpoints import Endpoint, all_endpoints
 from aggqlint.source import RawScalar
 from aggqlint.validators import compile_schema
 
@@ -124,11 +124,66 @@ def _translate(
     if endpoint is not None:  # the envelope is aggqlint's own and never sent: no JSON nulls
         body = nulls.strip(model, body, model.schema, base)
         yield from nulls.findings(model)
+    found: list[Finding] = []
     for error in model.validator.errors(body):
         pointer = pointer_join(base, *error.absolute_path)
         handler = _HANDLERS.get(error.validator, _generic)
         for finding in handler(model, error, pointer, body, endpoint, scalars):
-            yield nulls.required(finding)
+            found.append(nulls.required(finding))
+    yield from _offer_endpoint(found, body, endpoint)
+
+
+def _offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) -> list[Finding]:
+    """Names of other endpoints (AQL208) get an endpoint fix only when it is surely meant: one
+    endpoint takes every such name and every other name the body uses, and it is the only one
+    of the same family or, failing that, of the same kind of query."""
+    others = [f for f in found if f.code == "AQL208"]
+    if endpoint is None or not others:
+        return found
+    failing = {(f.data["name"], f.data["role"]) for f in others}
+    used = {
+        (name, role)
+        for name, role in _names_used(body)
+        if name not in catalog.endpoints_taking(name, role)
+        or endpoint.name in catalog.endpoints_taking(name, role)
+    } - failing
+    fits = set(others[0].data["endpoints"])
+    for name, role in failing | used:
+        fits &= set(catalog.endpoints_taking(name, role))
+    same_family = [e for e in fits if catalog.family(e) == catalog.family(endpoint.name)]
+    same_kind = [e for e in fits if all_endpoints()[e].kind == endpoint.kind]
+    meant = same_family if same_family else same_kind
+    if len(meant) != 1:
+        return found
+    target = meant[0]
+    out = []
+    for f in found:
+        if f.code == "AQL208":
+            sure = f"; {target} takes every name of this query: set endpoint: {target}"
+            if f.data["endpoints"] == [target]:
+                sure = ", which takes every name of this query: set endpoint to it"
+            f = replace(f, message=f.message + sure, suggestion=target)
+        out.append(f)
+    return out
+
+
+def _names_used(body: Any) -> Iterator[tuple[str, str]]:
+    """(name, role) of the metrics, groupBy dimensions and predicate dimensions a body uses."""
+    if not isinstance(body, dict):
+        return
+    for key, role in (("metrics", "metric"), ("groupBy", "dimension")):
+        items = body.get(key)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, str):
+                yield item, role
+    stack: list[Any] = [body.get("filter")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("dimension"), str):
+                yield node["dimension"], "dimension"
+            stack.extend(node.get("clauses") or [])
+            stack.extend(node.get("predicates") or [])
 
 
 class _Nulls:
@@ -589,13 +644,19 @@ def _unknown_name(
     if value not in allowed:
         others = [name for name in catalog.endpoints_taking(value, role) if name != where]
         if others:
-            takers = ", ".join(others[:3])
+            others = catalog.nearest_first(others, where)
+            if len(others) == 1:
+                takers = f"it belongs to {others[0]}"
+            else:
+                shown = others[:3] if len(others) > 3 else others[:-1]
+                last = f"{len(others) - 3} more" if len(others) > 3 else others[-1]
+                takers = f"{', '.join(shown)} and {last} take it"
+            # The endpoint fix is decided for the whole body (_offer_endpoint).
             return Finding(
                 "AQL208",
                 pointer,
-                f"{noun} '{value}' is not available in {where}; it belongs to {takers}",
-                others[0],
-                data={"endpoints": others},
+                f"{noun} '{value}' is not available in {where}; {takers}",
+                data={"endpoints": others, "name": value, "role": role},
             )
     guess = _closest(value, tuple(allowed)) if _GUESSES.take() else None
     hint = f"; did you mean '{guess}'?" if guess else f" (`aggqlint catalog {where}` lists them)"
