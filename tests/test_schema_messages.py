@@ -403,3 +403,67 @@ def test_an_observation_query_sent_to_the_wrong_observation_endpoint() -> None:
         (4, "AQL208", "queues/observations"),
         (5, "AQL208", "queues/observations"),
     ]
+
+
+# 6. A valid name in the wrong slot says so, not "unknown metric".
+
+
+def test_a_metric_sort_metric_cannot_rank_by() -> None:
+    found = lint_query(
+        f"""
+        {INTERVAL}
+        metrics: [nOffered, oServiceLevel]
+        groupBy: [queueId]
+        queryType: topN
+        limit: 5
+        sortMetric: {{name: oServiceLevel, function: max}}
+        """
+    )
+    assert _lines(found) == [
+        "9:22 AQL212 error 'oServiceLevel' is a metric of conversations/aggregates, but not "
+        "one sortMetric can rank groups by; keep it in 'metrics' and sort by another metric"
+    ]
+
+
+def test_a_longest_metric_in_queue_detail_metrics() -> None:
+    found = lint_query(
+        f"""
+        metrics: [oWaiting, oLongestWaiting]
+        detailMetrics: [oWaiting, oLongestWaiting]
+        filter: {{type: or, predicates: [{{dimension: queueId, value: {UUID}}}]}}
+        """,
+        "queues/observations",
+    )
+    assert _lines(found) == [
+        "5:29 AQL212 error 'oLongestWaiting' is a metric of queues/observations but not a "
+        "detail metric: ask for it in 'metrics' only (detailMetrics takes oActiveUsers, "
+        "oAlerting, oInteracting, oMemberUsers, oOffQueueUsers, oOnQueueUsers, "
+        "oUserPresences, oUserRoutingStatuses, oWaiting)"
+    ]
+
+
+def test_a_filter_only_dimension_in_group_by() -> None:
+    found = lint_query(f"{INTERVAL}\nmetrics: [nOffered]\ngroupBy: [canonicalExternalContactId]")
+    assert _lines(found) == [
+        "6:13 AQL212 error 'canonicalExternalContactId' is a filter dimension of "
+        "conversations/aggregates, but not one it can group by: filter on it with a predicate "
+        "instead"
+    ]
+
+
+def test_a_group_by_only_dimension_in_a_filter() -> None:
+    found = lint_query(
+        f"""
+        metrics: [{{name: oWorkitemsAssigned}}]
+        groupBy: [queueId]
+        filter:
+          predicates:
+            - {{dimension: queueId, value: {UUID}}}
+            - {{dimension: assigneeId, value: {UUID}}}
+        """,
+        "taskmanagement/metrics",
+    )
+    assert _lines(found) == [
+        "9:21 AQL212 error 'assigneeId' is a groupBy dimension of taskmanagement/metrics, but "
+        "not one its filter predicates take: groupBy only"
+    ]

@@ -460,6 +460,7 @@ def _misplaced(
     conversationFilters, a metric in groupBy, a metric sortMetric cannot rank by): one finding
     saying where it goes. `here` is (top-level field, model, property) of the failing enum."""
     field, model, prop = here
+    role = catalog.role_of(model, prop, model == "") or ""
     takers = [
         slot
         for slot in catalog.slots(endpoint)
@@ -485,13 +486,19 @@ def _misplaced(
             )
         if lists:
             return _move_predicate(value, prop, lists, pointer, predicate, endpoint)
-        if tops:
+        if tops and tops[0].role != role:
             return Finding(
                 "AQL212",
                 pointer,
                 f"'{value}' is a {tops[0].role} of {where}; its filter predicates take "
-                f"{_other(tops[0].role)}s only (ask for the {tops[0].role} in "
-                f"'{tops[0].field}')",
+                f"{role}s only (ask for the {tops[0].role} in '{tops[0].field}')",
+            )
+        if tops:
+            return Finding(
+                "AQL212",
+                pointer,
+                f"'{value}' is a {tops[0].field} {role} of {where}, but not one its filter "
+                f"predicates take: {tops[0].field} only",
             )
         return None
     target = (tops or lists or takers)[0]
