@@ -467,3 +467,75 @@ def test_a_group_by_only_dimension_in_a_filter() -> None:
         "9:21 AQL212 error 'assigneeId' is a groupBy dimension of taskmanagement/metrics, but "
         "not one its filter predicates take: groupBy only"
     ]
+
+
+# 7. Smaller messages: NaN and infinity, empty lists, in our words.
+
+
+def test_nan_and_infinity_in_a_range_are_named() -> None:
+    found = lint_query(
+        f"""
+        {INTERVAL}
+        metrics: [nOffered]
+        filter:
+          type: and
+          predicates:
+            - {{type: dimension, dimension: queueId, range: {{gt: .nan, lt: .inf}}}}
+        """
+    )
+    assert _lines(found) == [
+        "9:59 AQL204 error 'gt' is NaN (YAML's .nan), which JSON cannot carry; write a number "
+        "(for an open-ended range, leave that bound out)",
+        "9:69 AQL204 error 'lt' is infinity (YAML's .inf), which JSON cannot carry; write a "
+        "number (for an open-ended range, leave that bound out)",
+    ]
+
+
+def test_nan_where_a_string_goes_is_one_finding() -> None:
+    found = lint_query(f"{INTERVAL}\nmetrics: [nOffered, .nan]\ntimeZone: -.inf")
+    assert [(d.location.line, d.location.column, d.code) for d in found] == [
+        (5, 23, "AQL204"),
+        (6, 13, "AQL204"),
+    ]
+    assert found[0].message.startswith("item 1 of 'metrics' is NaN (YAML's .nan)")
+    assert found[1].message.startswith("'timeZone' is infinity (YAML's .inf)")
+
+
+def test_both_backends_word_nan_the_same() -> None:
+    from aggqlint import schema
+    from aggqlint.validators import compile_schema
+
+    endpoint = all_endpoints()["conversations/aggregates"]
+    body = {
+        "interval": "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z",
+        "metrics": ["nOffered", float("nan")],
+        "views": [
+            {
+                "target": "tHandle",
+                "name": "v",
+                "function": "rangeBound",
+                "range": {"gte": float("inf")},
+            }
+        ],
+    }
+    results = []
+    for backend in ("jsonschema", "jsonschema-rs"):
+        model = schema._Model(endpoint.schema(), "conversations/aggregates query")
+        model.validator = compile_schema(endpoint.schema(), backend)
+        results.append(
+            sorted((f.pointer, f.message) for f in schema._translate(model, body, endpoint, {}, ""))
+        )
+    assert results[0] == results[1]
+    assert [pointer for pointer, _ in results[0]] == ["/metrics/1", "/views/0/range/gte"]
+
+
+def test_empty_windows_are_worded() -> None:
+    from aggqlint.lint import lint_text
+
+    text = (
+        f"report: r\nendpoint: conversations/aggregates\nquery:\n  {INTERVAL}\n"
+        "  metrics: [nOffered]\nwindows: []\n"
+    )
+    assert _lines(lint_text(text, "r.yaml")) == [
+        "6:10 AQL025 error windows is empty: list at least one window, or remove windows"
+    ]

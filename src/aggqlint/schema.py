@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -125,12 +126,42 @@ def _translate(
         body = nulls.strip(model, body, model.schema, base)
         yield from nulls.findings(model)
     found: list[Finding] = []
+    # The envelope's query is checked as a body, on its own.
+    not_finite = dict(_not_finite(body, base, ())) if endpoint is not None else {}
+    for pointer, (path, number) in not_finite.items():
+        found.append(_not_finite_finding(pointer, path, number))
     for error in model.validator.errors(body):
         pointer = pointer_join(base, *error.absolute_path)
+        if pointer in not_finite:
+            continue  # said above; the backends disagree on whether NaN is a number
         handler = _HANDLERS.get(error.validator, _generic)
         for finding in handler(model, error, pointer, body, endpoint, scalars):
             found.append(nulls.required(finding))
     yield from _offer_endpoint(found, body, endpoint)
+
+
+def _not_finite(
+    value: Any, pointer: str, path: tuple[Any, ...]
+) -> Iterator[tuple[str, tuple[tuple[Any, ...], float]]]:
+    """(pointer, (path, value)) of every NaN or infinity in a value (YAML's .nan and .inf)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield pointer, (path, value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _not_finite(item, pointer_join(pointer, key), (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _not_finite(item, pointer_join(pointer, index), (*path, index))
+
+
+def _not_finite_finding(pointer: str, path: tuple[Any, ...], number: float) -> Finding:
+    what = "NaN (YAML's .nan)" if math.isnan(number) else "infinity (YAML's .inf)"
+    return Finding(
+        "AQL204",
+        pointer,
+        f"{_field_label(path)} is {what}, which JSON cannot carry; write a number (for an "
+        "open-ended range, leave that bound out)",
+    )
 
 
 def _offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) -> list[Finding]:
@@ -866,11 +897,32 @@ def _field_label(path: Iterable[Any]) -> str:
     return f"'{last}'"
 
 
+def _min_items(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    name = str(error.absolute_path[-1]) if error.absolute_path else "the list"
+    least = int(error.validator_value)
+    if name == "windows" and endpoint is None:
+        message = "windows is empty: list at least one window, or remove windows"
+    elif least == 1:
+        message = f"{name} is empty: list at least one item, or remove {name}"
+    else:
+        message = f"{name} has {len(error.instance)} items; it takes at least {least}"
+    yield Finding("AQL204", pointer, message)
+
+
 def _generic(
     model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
 ) -> Iterator[Finding]:
+    # No keyword of the shipped schemas ends here; should one appear, the message still names
+    # the field and the rule in our words, never the validator library's.
     name = _field_label(error.absolute_path)
-    yield Finding("AQL204", pointer, f"{name}: {error.message}")
+    where = model.context(_schema_of_instance_parent(model, error) or {})
+    yield Finding(
+        "AQL204",
+        pointer,
+        f"{name} does not fit {where} (its schema's '{error.validator}' rule)",
+    )
 
 
 def _pattern(
@@ -903,6 +955,7 @@ def _max_length(
 
 
 _HANDLERS: dict[str, Any] = {
+    "minItems": _min_items,
     "pattern": _pattern,
     "maxLength": _max_length,
     "additionalProperties": _additional,
