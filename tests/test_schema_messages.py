@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from conftest import lint_query as _lint_query
 
@@ -539,3 +540,79 @@ def test_empty_windows_are_worded() -> None:
     assert _lines(lint_text(text, "r.yaml")) == [
         "6:10 AQL025 error windows is empty: list at least one window, or remove windows"
     ]
+
+
+# 8. Integers beyond the model's int32/int64 (when the facts name the format) are located errors.
+
+
+def _generated_with_int32(tmp_path: Any) -> dict[str, Any]:
+    """ConversationQuery's schema generated from a copy of the facts in which PagingSpec's
+    integers say format int32 (the SDK's C# model has `int? PageSize`; the facts record no
+    integer formats yet)."""
+    import importlib.util
+    import json
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    facts = tmp_path / "facts"
+    shutil.copytree(root / "facts" / "genesys", facts)
+    paging = json.loads((facts / "models" / "PagingSpec.json").read_text())
+    for prop in paging["properties"]:
+        prop["format"] = "int32"
+    (facts / "models" / "PagingSpec.json").write_text(json.dumps(paging))
+    spec = importlib.util.spec_from_file_location("gen", root / "tools" / "generate_schemas.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    schema: dict[str, Any] = json.loads(
+        module.generate(facts)["models/ConversationQuery.schema.json"]
+    )
+    return schema
+
+
+def test_an_integer_beyond_int32_is_an_error_at_the_value(tmp_path: Any) -> None:
+    from aggqlint import schema as schema_module
+    from aggqlint.validators import compile_schema
+
+    generated = _generated_with_int32(tmp_path)
+    assert generated["$defs"]["PagingSpec"]["properties"]["pageSize"] == {
+        "description": generated["$defs"]["PagingSpec"]["properties"]["pageSize"]["description"],
+        "type": "integer",
+        "format": "int32",
+        "minimum": -(2**31),
+        "maximum": 2**31 - 1,
+    }
+    endpoint = all_endpoints()["conversations/details"]
+    body = {"interval": "x", "paging": {"pageSize": 3_000_000_000, "pageNumber": -(2**40)}}
+    results = []
+    for backend in ("jsonschema", "jsonschema-rs"):
+        model = schema_module._Model(generated, "conversations/details query")
+        model.validator = compile_schema(generated, backend)
+        found = schema_module._translate(model, body, endpoint, {}, "")
+        results.append(sorted((f.code, f.pointer, f.message) for f in found))
+    assert (
+        results[0]
+        == results[1]
+        == [
+            (
+                "AQL204",
+                "/paging/pageNumber",
+                "'pageNumber' is -1,099,511,627,776, less than the API's model can hold "
+                "(a 32-bit integer: at least -2,147,483,648)",
+            ),
+            (
+                "AQL204",
+                "/paging/pageSize",
+                "'pageSize' is 3,000,000,000, more than the API's model can hold "
+                "(a 32-bit integer: at most 2,147,483,647)",
+            ),
+        ]
+    )
+
+
+def test_no_schema_finding_for_zero_or_negative_paging_without_a_minimum_in_the_facts() -> None:
+    found = lint_query(
+        f"{INTERVAL}\npaging: {{pageSize: 0, pageNumber: -1}}", "conversations/details"
+    )
+    assert [d for d in found if d.code.startswith("AQL2")] == []

@@ -43,6 +43,9 @@ KINDS = {
 
 Json = dict[str, Any]
 
+# The range of the integer formats a facts property may name (OpenAPI int32/int64).
+INTEGER_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
 # Long enough for any descriptive name, short enough to read on one line of plan output.
 REPORT_NAME_MAX = 200
 
@@ -88,6 +91,10 @@ def _type_schema(spec: Json) -> Json:
     out: Json = {"type": kind}
     if "format" in spec:
         out["format"] = spec["format"]
+    if kind == "integer" and spec.get("format") in INTEGER_BOUNDS:
+        # What the model's integer type holds: a larger number cannot be bound, the server
+        # answers 400. (No minimum beyond that: the facts give none for pageSize and friends.)
+        out["minimum"], out["maximum"] = INTEGER_BOUNDS[spec["format"]]
     if "enum" in spec:
         out["enum"] = list(spec["enum"])
     return out

@@ -911,6 +911,27 @@ def _min_items(
     yield Finding("AQL204", pointer, message)
 
 
+_INTEGER_FORMATS = {"int32": "a 32-bit integer", "int64": "a 64-bit integer"}
+
+
+def _bound(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    name = _field_label(error.absolute_path)
+    limit = error.validator_value
+    most = error.validator == "maximum"
+    side = f"at most {limit:,}" if most else f"at least {limit:,}"
+    kind = _INTEGER_FORMATS.get(str(error.schema.get("format")))
+    if kind is not None:
+        message = (
+            f"{name} is {error.instance:,}, {'more' if most else 'less'} than the API's model "
+            f"can hold ({kind}: {side})"
+        )
+    else:
+        message = f"{name} is {error.instance:,}; the API takes {side}"
+    yield Finding("AQL204", pointer, message)
+
+
 def _generic(
     model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
 ) -> Iterator[Finding]:
@@ -955,6 +976,8 @@ def _max_length(
 
 
 _HANDLERS: dict[str, Any] = {
+    "minimum": _bound,
+    "maximum": _bound,
     "minItems": _min_items,
     "pattern": _pattern,
     "maxLength": _max_length,
