@@ -394,6 +394,23 @@ def test_no_endpoint_fix_when_it_would_break_the_names_that_fit() -> None:
     assert found.suggestion is None
 
 
+def test_no_endpoint_fix_beside_a_misspelt_name() -> None:
+    found = lint_query(f"{INTERVAL}\nmetrics: [tAgentRoutingStatus, nOffred]")
+    assert [(d.code, d.suggestion) for d in found] == [("AQL208", None), ("AQL201", "nOffered")]
+
+
+def test_an_async_job_is_offered_the_other_job_endpoint() -> None:
+    [found] = lint_query(
+        f"{INTERVAL}\nmetrics: [tAgentRoutingStatus]", "conversations/aggregates/jobs"
+    )
+    assert _lines([found]) == [
+        "5:13 AQL208 error metric 'tAgentRoutingStatus' is not available in "
+        "conversations/aggregates/jobs; it belongs to users/aggregates; users/aggregates/jobs "
+        "takes every name of this query: set endpoint: users/aggregates/jobs"
+    ]
+    assert found.suggestion == "users/aggregates/jobs"
+
+
 def test_an_observation_query_sent_to_the_wrong_observation_endpoint() -> None:
     found = lint_query(
         "metrics: [oWaiting]\n"

@@ -172,21 +172,20 @@ def _offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) 
     if endpoint is None or not others:
         return found
     failing = {(f.data["name"], f.data["role"]) for f in others}
-    used = {
-        (name, role)
-        for name, role in _names_used(body)
-        if name not in catalog.endpoints_taking(name, role)
-        or endpoint.name in catalog.endpoints_taking(name, role)
-    } - failing
+    # Every name must fit the other endpoint: those that fit today, and a misspelt one too
+    # (its right spelling may well be this endpoint's, so nothing is sure then).
     fits = set(others[0].data["endpoints"])
-    for name, role in failing | used:
+    for name, role in failing | set(_names_used(body)):
         fits &= set(catalog.endpoints_taking(name, role))
+    kind = endpoint.kind.removesuffix("-job")
     same_family = [e for e in fits if catalog.family(e) == catalog.family(endpoint.name)]
-    same_kind = [e for e in fits if all_endpoints()[e].kind == endpoint.kind]
+    same_kind = [e for e in fits if all_endpoints()[e].kind == kind]
     meant = same_family if same_family else same_kind
     if len(meant) != 1:
         return found
     target = meant[0]
+    if endpoint.kind.endswith("-job") and f"{target}/jobs" in all_endpoints():
+        target = f"{target}/jobs"  # an async query is meant to stay one
     out = []
     for f in found:
         if f.code == "AQL208":
