@@ -633,3 +633,31 @@ def test_no_schema_finding_for_zero_or_negative_paging_without_a_minimum_in_the_
         f"{INTERVAL}\npaging: {{pageSize: 0, pageNumber: -1}}", "conversations/details"
     )
     assert [d for d in found if d.code.startswith("AQL2")] == []
+
+
+def test_a_json_body_in_genesys_example_style_with_nulls_is_clean_but_for_infos() -> None:
+    from aggqlint.lint import lint_text
+
+    text = """{
+  "report": "abandoned-without-queue",
+  "endpoint": "conversations/aggregates",
+  "query": {
+    "interval": "2026-11-01T00:00:00.000Z/2026-11-02T00:00:00.000Z",
+    "granularity": null,
+    "timeZone": null,
+    "groupBy": ["mediaType"],
+    "metrics": ["tAbandon"],
+    "filter": {
+      "type": "and",
+      "predicates": [
+        {"type": "dimension", "dimension": "queueId", "operator": "notExists", "value": null}
+      ]
+    },
+    "views": null
+  }
+}
+"""
+    found = lint_text(text, "abandoned.json")
+    infos = [(d.location.line, d.location.column, d.code) for d in found if d.code == "AQL210"]
+    assert infos == [(6, 5, "AQL210"), (7, 5, "AQL210"), (13, 80, "AQL210"), (16, 5, "AQL210")]
+    assert [d for d in found if d.severity.name == "ERROR" or d.code == "AQL009"] == []
