@@ -224,6 +224,27 @@ def test_media_type_on_users_observations_is_a_warning_citing_both_sources() -> 
     ]
 
 
+def test_a_bare_body_with_the_disputed_name_is_still_inferred() -> None:
+    from aggqlint.lint import lint_text
+
+    text = textwrap.dedent(
+        """\
+        metrics: [oActiveQueues]
+        filter:
+          type: and
+          predicates:
+            - {dimension: userId, value: 3b0c7e36-4c3e-4a8b-9a8e-5f7d2c1b0a9f}
+            - {dimension: mediaType, value: voice}
+        """
+    )
+    found = lint_text(text, "agents-now.yaml")
+    assert [(d.location.line, d.location.column, d.code) for d in found] == [
+        (1, 1, "AQL024"),
+        (6, 19, "AQL211"),
+    ]
+    assert "inferred as users/observations" in found[0].message
+
+
 def test_every_recorded_conflict_is_one_the_schema_refuses() -> None:
     """An entry whose name the schema now takes (the SDK caught up) is stale: remove it."""
     from aggqlint import catalog

@@ -92,6 +92,20 @@ def endpoints_taking(name: str, role: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def disputed(endpoint: Endpoint, role: str, prop: str, name: str) -> dict[str, str] | None:
+    """The rules/source-conflicts.yaml entry when the sources disagree on this name here: the
+    SDK's model refuses it, a Genesys source documents it."""
+    for entry in load_yaml("rules", "source-conflicts.yaml")["names"]:
+        if (entry["endpoint"], entry["role"], entry["field"], entry["name"]) == (
+            endpoint.name,
+            role,
+            prop,
+            name,
+        ):
+            return dict(entry)
+    return None
+
+
 def family(name: str) -> str:
     """The subject an endpoint's short name starts with: users for users/aggregates."""
     return name.split("/", 1)[0]

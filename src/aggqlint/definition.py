@@ -156,7 +156,9 @@ def _fits(endpoint: Endpoint, body: dict[str, Any]) -> bool:
         if names and not set(names) <= vocab.group_by:
             return False
     dims = set(_predicate_dimensions(body.get("filter")))
-    return not dims or dims <= vocab.filter_dimensions
+    # A name the sources disagree on (rules/source-conflicts.yaml) may fit: only warned about.
+    unsure = {d for d in dims if catalog.disputed(endpoint, "dimension", "dimension", d)}
+    return not dims or dims - unsure <= vocab.filter_dimensions
 
 
 def _predicate_dimensions(node: Any) -> list[str]:

@@ -444,7 +444,11 @@ def _enum(
         )
         return
     where = endpoint.name if endpoint else model.label
-    disputed = _disputed(endpoint, role, prop, value)
+    disputed = (
+        catalog.disputed(endpoint, role, prop, value)
+        if endpoint is not None and role is not None and isinstance(value, str)
+        else None
+    )
     if disputed is not None:
         yield Finding(
             "AQL211",
@@ -616,23 +620,6 @@ def _flow(fragment: dict[str, Any]) -> str:
         fragment, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000
     )
     return text.strip()
-
-
-def _disputed(
-    endpoint: Endpoint | None, role: str | None, prop: str, value: Any
-) -> dict[str, str] | None:
-    """The rules/source-conflicts.yaml entry when the sources disagree on this name here."""
-    if endpoint is None or role is None:
-        return None
-    for entry in load_yaml("rules", "source-conflicts.yaml")["names"]:
-        if (entry["endpoint"], entry["role"], entry["field"], entry["name"]) == (
-            endpoint.name,
-            role,
-            prop,
-            value,
-        ):
-            return dict(entry)
-    return None
 
 
 class _GuessBudget:
