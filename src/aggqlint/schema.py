@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from aggqlint import catalog
+from aggqlint import catalog, placement
 from aggqlint.data import load_json, load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
-from aggqlint.endpoints import Endpoint, all_endpoints
+from aggqlint.endpoints import Endpoint
 from aggqlint.source import RawScalar
 from aggqlint.validators import compile_schema
 
@@ -137,7 +137,7 @@ def _translate(
         handler = _HANDLERS.get(error.validator, _generic)
         for finding in handler(model, error, pointer, body, endpoint, scalars):
             found.append(nulls.required(finding))
-    yield from _offer_endpoint(found, body, endpoint)
+    yield from placement.offer_endpoint(found, body, endpoint)
 
 
 def _not_finite(
@@ -162,58 +162,6 @@ def _not_finite_finding(pointer: str, path: tuple[Any, ...], number: float) -> F
         f"{_field_label(path)} is {what}, which JSON cannot carry; write a number (for an "
         "open-ended range, leave that bound out)",
     )
-
-
-def _offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) -> list[Finding]:
-    """Names of other endpoints (AQL208) get an endpoint fix only when it is surely meant: one
-    endpoint takes every such name and every other name the body uses, and it is the only one
-    of the same family or, failing that, of the same kind of query."""
-    others = [f for f in found if f.code == "AQL208"]
-    if endpoint is None or not others:
-        return found
-    failing = {(f.data["name"], f.data["role"]) for f in others}
-    # Every name must fit the other endpoint: those that fit today, and a misspelt one too
-    # (its right spelling may well be this endpoint's, so nothing is sure then).
-    fits = set(others[0].data["endpoints"])
-    for name, role in failing | set(_names_used(body)):
-        fits &= set(catalog.endpoints_taking(name, role))
-    kind = endpoint.kind.removesuffix("-job")
-    same_family = [e for e in fits if catalog.family(e) == catalog.family(endpoint.name)]
-    same_kind = [e for e in fits if all_endpoints()[e].kind == kind]
-    meant = same_family if same_family else same_kind
-    if len(meant) != 1:
-        return found
-    target = meant[0]
-    if endpoint.kind.endswith("-job") and f"{target}/jobs" in all_endpoints():
-        target = f"{target}/jobs"  # an async query is meant to stay one
-    out = []
-    for f in found:
-        if f.code == "AQL208":
-            sure = f"; {target} takes every name of this query: set endpoint: {target}"
-            if f.data["endpoints"] == [target]:
-                sure = ", which takes every name of this query: set endpoint to it"
-            f = replace(f, message=f.message + sure, suggestion=target)
-        out.append(f)
-    return out
-
-
-def _names_used(body: Any) -> Iterator[tuple[str, str]]:
-    """(name, role) of the metrics, groupBy dimensions and predicate dimensions a body uses."""
-    if not isinstance(body, dict):
-        return
-    for key, role in (("metrics", "metric"), ("groupBy", "dimension")):
-        items = body.get(key)
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, str):
-                yield item, role
-    stack: list[Any] = [body.get("filter")]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("dimension"), str):
-                yield node["dimension"], "dimension"
-            stack.extend(node.get("clauses") or [])
-            stack.extend(node.get("predicates") or [])
 
 
 class _Nulls:
@@ -465,7 +413,7 @@ def _enum(
             model_name = "" if top else owner
             predicate = _instance_at(body, path[:-1]) if owner.endswith("Predicate") else None
             here = (str(path[0]) if path else prop, model_name, prop)
-            misplaced = _misplaced(value, endpoint, here, pointer, predicate)
+            misplaced = placement.misplaced(value, endpoint, here, pointer, predicate)
         yield misplaced or _unknown_name(value, role, allowed, pointer, where, prop)
         return
     shown = ", ".join(allowed[:8]) + (", …" if len(allowed) > 8 else "")
@@ -481,145 +429,6 @@ def _enum(
         f"{hint}",
         close[0] if close else None,
     )
-
-
-def _misplaced(
-    value: str,
-    endpoint: Endpoint,
-    here: tuple[str, str, str],
-    pointer: str,
-    predicate: Any,
-) -> Finding | None:
-    """A real name of this endpoint written in the wrong place (a segment dimension in
-    conversationFilters, a metric in groupBy, a metric sortMetric cannot rank by): one finding
-    saying where it goes. `here` is (top-level field, model, property) of the failing enum."""
-    field, model, prop = here
-    role = catalog.role_of(model, prop, model == "") or ""
-    takers = [
-        slot
-        for slot in catalog.slots(endpoint)
-        if value in slot.values and (slot.field, slot.model, slot.prop) != here
-    ]
-    if not takers:
-        return None
-    same = [t for t in takers if t.model == model and t.field == field]
-    tops = [t for t in takers if not t.in_predicate and t.field in ("metrics", "groupBy")]
-    lists = [t for t in takers if t.in_predicate and t.field != field]
-    where = endpoint.name
-    if model.endswith("Predicate"):
-        if same:
-            slot = same[0]
-            moved = _moved(predicate, prop, slot, endpoint)
-            return Finding(
-                "AQL212",
-                pointer,
-                f"'{value}' is a {slot.role} in {field}, not a {_other(slot.role)}: "
-                f"write '{slot.prop}: {value}' in this predicate",
-                _flow(moved) if moved is not None else f"{slot.prop}: {value}",
-                data={"field": slot.prop},
-            )
-        if lists:
-            return _move_predicate(value, prop, lists, pointer, predicate, endpoint)
-        if tops and tops[0].role != role:
-            return Finding(
-                "AQL212",
-                pointer,
-                f"'{value}' is a {tops[0].role} of {where}; its filter predicates take "
-                f"{role}s only (ask for the {tops[0].role} in '{tops[0].field}')",
-            )
-        if tops:
-            return Finding(
-                "AQL212",
-                pointer,
-                f"'{value}' is a {tops[0].field} {role} of {where}, but not one its filter "
-                f"predicates take: {tops[0].field} only",
-            )
-        return None
-    target = (tops or lists or takers)[0]
-    if field == "detailMetrics" and target.field == "metrics":
-        shown = ", ".join(sorted(_slot_values(endpoint, field)))
-        message = (
-            f"'{value}' is a metric of {where} but not a detail metric: ask for it in "
-            f"'metrics' only (detailMetrics takes {shown})"
-        )
-    elif field == "sortMetric" and target.field == "metrics":
-        message = (
-            f"'{value}' is a metric of {where}, but not one sortMetric can rank groups by; "
-            "keep it in 'metrics' and sort by another metric"
-        )
-    elif field == "groupBy" and target.in_predicate:
-        message = (
-            f"'{value}' is a filter dimension of {where}, but not one it can group by: "
-            "filter on it with a predicate instead"
-        )
-    elif target.field in ("metrics", "groupBy"):
-        message = (
-            f"'{value}' is a {target.role}, not a {_other(target.role)}: it goes in "
-            f"'{target.field}'"
-        )
-    else:
-        message = f"{where} takes '{value}' in '{target.field}', not in '{field}'"
-    return Finding("AQL212", pointer, message, data={"field": target.field})
-
-
-def _other(role: str) -> str:
-    return "dimension" if role == "metric" else "metric"
-
-
-def _slot_values(endpoint: Endpoint, field: str) -> frozenset[str]:
-    return next((s.values for s in catalog.slots(endpoint) if s.field == field), frozenset())
-
-
-def _move_predicate(
-    value: str,
-    prop: str,
-    lists: list[catalog.Slot],
-    pointer: str,
-    predicate: Any,
-    endpoint: Endpoint,
-) -> Finding:
-    """A details query's predicate in the wrong filter list: where it belongs, and the
-    predicate written in its new place."""
-    slot = lists[0]
-    noun = slot.field.removesuffix("Filters")
-    article = "an" if noun[:1] in "aeiou" else "a"
-    message = f"'{value}' is {article} {noun} {slot.role}; move this predicate to {slot.field}"
-    if slot.prop != prop:
-        message += f" as '{slot.prop}: {value}'"
-    others = [t.field for t in lists[1:] if t.field != slot.field]
-    if others:
-        message += f" ({' and '.join(dict.fromkeys(others))} take it too)"
-    suggestion = None
-    moved = _moved(predicate, prop, slot, endpoint)
-    if moved is not None:
-        from aggqlint.rules import shapes
-
-        suggestion = shapes.render({slot.field: [{"type": "and", "predicates": [moved]}]})
-    return Finding("AQL212", pointer, message, suggestion, data={"field": slot.field})
-
-
-def _moved(
-    predicate: Any, prop: str, slot: catalog.Slot, endpoint: Endpoint
-) -> dict[str, Any] | None:
-    """The predicate as the slot's model takes it: the name under the slot's property (and
-    `type` saying so), without fields that model lacks."""
-    if not isinstance(predicate, dict):
-        return None
-    defs = endpoint.schema().get("$defs", {})
-    known = defs.get(slot.model, {}).get("properties", {})
-    moved = {(slot.prop if key == prop else key): item for key, item in predicate.items()}
-    if slot.prop != prop and "type" in moved:
-        moved["type"] = slot.prop
-    return {key: item for key, item in moved.items() if key in known}
-
-
-def _flow(fragment: dict[str, Any]) -> str:
-    import yaml
-
-    text: str = yaml.safe_dump(
-        fragment, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000
-    )
-    return text.strip()
 
 
 class _GuessBudget:
