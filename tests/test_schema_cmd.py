@@ -179,6 +179,8 @@ _DRAFT7_KEYWORDS = {
     "enum",
     "if",
     "items",
+    "maxLength",
+    "patternProperties",
     "minItems",
     "pattern",
     "properties",
@@ -194,7 +196,7 @@ def _keywords(node: Any, found: set[str]) -> set[str]:
     if isinstance(node, dict):
         for key, value in node.items():
             found.add(key)
-            if key in ("properties", "$defs"):
+            if key in ("properties", "patternProperties", "$defs"):
                 for sub in value.values():
                     _keywords(sub, found)
             elif key not in ("enum", "required", "x-aggqlint"):

@@ -43,6 +43,12 @@ KINDS = {
 
 Json = dict[str, Any]
 
+# The range of the integer formats a facts property may name (OpenAPI int32/int64).
+INTEGER_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+# Long enough for any descriptive name, short enough to read on one line of plan output.
+REPORT_NAME_MAX = 200
+
 
 def _load(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
@@ -85,6 +91,10 @@ def _type_schema(spec: Json) -> Json:
     out: Json = {"type": kind}
     if "format" in spec:
         out["format"] = spec["format"]
+    if kind == "integer" and spec.get("format") in INTEGER_BOUNDS:
+        # What the model's integer type holds: a larger number cannot be bound, the server
+        # answers 400. (No minimum beyond that: the facts give none for pageSize and friends.)
+        out["minimum"], out["maximum"] = INTEGER_BOUNDS[spec["format"]]
     if "enum" in spec:
         out["enum"] = list(spec["enum"])
     return out
@@ -168,9 +178,16 @@ def _report_schema(entries: list[Json], source: Json) -> Json:
         "type": "object",
         "properties": {
             "report": {
-                "description": "Identifier of this report; must be unique within a run.",
+                "description": (
+                    "Name of this report, unique within a run: any readable text on one line "
+                    "(any script, spaces allowed), at most "
+                    f"{REPORT_NAME_MAX} characters."
+                ),
                 "type": "string",
-                "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                "maxLength": REPORT_NAME_MAX,
+                # Not blank, no control characters (tabs, line breaks): the name heads plan
+                # output and recordings line by line. Linear to match (no nested repeats).
+                "pattern": "^ *[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$",
             },
             "description": {
                 "description": "Free text for humans saying what the report is for.",
@@ -210,6 +227,14 @@ def _report_schema(entries: list[Json], source: Json) -> Json:
                 ),
                 "type": "string",
             },
+        },
+        "patternProperties": {
+            "^x-": {
+                "description": (
+                    "An extension key of your own (as in docker-compose), e.g. x-defaults "
+                    "holding a YAML anchor the query merges in; aggqlint ignores it."
+                )
+            }
         },
         "required": ["report", "endpoint", "query"],
         "additionalProperties": False,

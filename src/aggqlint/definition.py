@@ -12,6 +12,9 @@ from aggqlint.schema import check_envelope
 from aggqlint.source import Document
 
 ENVELOPE_KEYS = frozenset({"report", "endpoint", "query", "description", "windows", "chunk"})
+# Keys of the user's own beside the envelope's (`x-defaults: &defaults {...}`, as in
+# docker-compose): a place for YAML anchors that the query merges in. Checks ignore them.
+EXTENSION_PREFIX = "x-"
 _MARKERS = frozenset({"report", "endpoint", "query"})
 
 
@@ -32,6 +35,11 @@ class ReportDefinition:
 
 def is_envelope(value: Any) -> bool:
     return isinstance(value, dict) and bool(_MARKERS & value.keys())
+
+
+def is_envelope_key(key: object) -> bool:
+    """A key the envelope takes: one of its own or an extension key (x-...)."""
+    return isinstance(key, str) and (key in ENVELOPE_KEYS or key.startswith(EXTENSION_PREFIX))
 
 
 def read_definition(document: Document, endpoint_hint: str | None = None) -> ReportDefinition:
@@ -148,7 +156,9 @@ def _fits(endpoint: Endpoint, body: dict[str, Any]) -> bool:
         if names and not set(names) <= vocab.group_by:
             return False
     dims = set(_predicate_dimensions(body.get("filter")))
-    return not dims or dims <= vocab.filter_dimensions
+    # A name the sources disagree on (rules/source-conflicts.yaml) may fit: only warned about.
+    unsure = {d for d in dims if catalog.disputed(endpoint, "dimension", "dimension", d)}
+    return not dims or dims - unsure <= vocab.filter_dimensions
 
 
 def _predicate_dimensions(node: Any) -> list[str]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from aggqlint import catalog
+from aggqlint import catalog, placement
 from aggqlint.data import load_json, load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.endpoints import Endpoint
@@ -95,6 +96,13 @@ def check_body(
     return list(_translate(model, body, endpoint, scalars or {}, ""))
 
 
+def without_nulls(body: Any, endpoint: Endpoint) -> Any:
+    """The body as the server reads it: fields of its models written as null left out. Rule
+    families that look at values can take this instead of the body as written."""
+    model = _model_for(endpoint)
+    return _Nulls().strip(model, body, model.schema, "")
+
+
 def check_envelope(document: dict[str, Any]) -> list[Finding]:
     model = _envelope_model()
     findings = []
@@ -113,10 +121,112 @@ def _translate(
     base: str,
 ) -> Iterator[Finding]:
     _GUESSES.reset()
+    nulls = _Nulls()
+    if endpoint is not None:  # the envelope is aggqlint's own and never sent: no JSON nulls
+        body = nulls.strip(model, body, model.schema, base)
+        yield from nulls.findings(model)
+    found: list[Finding] = []
+    # The envelope's query is checked as a body, on its own.
+    not_finite = dict(_not_finite(body, base, ())) if endpoint is not None else {}
+    for pointer, (path, number) in not_finite.items():
+        found.append(_not_finite_finding(pointer, path, number))
     for error in model.validator.errors(body):
         pointer = pointer_join(base, *error.absolute_path)
+        if pointer in not_finite:
+            continue  # said above; the backends disagree on whether NaN is a number
         handler = _HANDLERS.get(error.validator, _generic)
-        yield from handler(model, error, pointer, body, endpoint, scalars)
+        for finding in handler(model, error, pointer, body, endpoint, scalars):
+            found.append(nulls.required(finding))
+    yield from placement.offer_endpoint(found, body, endpoint)
+
+
+def _not_finite(
+    value: Any, pointer: str, path: tuple[Any, ...]
+) -> Iterator[tuple[str, tuple[tuple[Any, ...], float]]]:
+    """(pointer, (path, value)) of every NaN or infinity in a value (YAML's .nan and .inf)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield pointer, (path, value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _not_finite(item, pointer_join(pointer, key), (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _not_finite(item, pointer_join(pointer, index), (*path, index))
+
+
+def _not_finite_finding(pointer: str, path: tuple[Any, ...], number: float) -> Finding:
+    what = "NaN (YAML's .nan)" if math.isnan(number) else "infinity (YAML's .inf)"
+    return Finding(
+        "AQL204",
+        pointer,
+        f"{_field_label(path)} is {what}, which JSON cannot carry; write a number (for an "
+        "open-ended range, leave that bound out)",
+    )
+
+
+class _Nulls:
+    """JSON null on a field of a model: the server's binding reads it as the field being absent
+    (Genesys's own examples write `"value": null` on notExists predicates). An optional field
+    set to null is only noted; a required one is missing. Null items inside lists stay errors
+    (they are values, and the type check reports them)."""
+
+    def __init__(self) -> None:
+        self.optional: list[tuple[str, str, dict[str, Any]]] = []  # (pointer, name, model)
+        self.required_at: set[str] = set()
+
+    def strip(self, model: _Model, value: Any, schema: dict[str, Any], pointer: str) -> Any:
+        """The value as the server reads it: without the fields written as null."""
+        schema = _resolve(model, schema)
+        if isinstance(value, list):
+            items = schema.get("items")
+            if not isinstance(items, dict):
+                return value
+            return [
+                self.strip(model, item, items, pointer_join(pointer, index))
+                for index, item in enumerate(value)
+            ]
+        properties = schema.get("properties")
+        if not isinstance(value, dict) or not isinstance(properties, dict):
+            return value
+        required = schema.get("required", [])
+        out = {}
+        for name, item in value.items():
+            at = pointer_join(pointer, name)
+            if item is None and name in properties:
+                if name in required:
+                    self.required_at.add(at)
+                else:
+                    self.optional.append((at, name, schema))
+                continue
+            inner = properties.get(name)
+            out[name] = self.strip(model, item, inner, at) if isinstance(inner, dict) else item
+        return out
+
+    def findings(self, model: _Model) -> Iterator[Finding]:
+        for pointer, name, schema in self.optional:
+            yield Finding(
+                "AQL210",
+                pointer,
+                f"'{name}' is null in {model.context(schema)}: the server reads it as absent "
+                "(leaving the field out says the same)",
+                at_key=True,
+                data={"field": name},
+            )
+
+    def required(self, finding: Finding) -> Finding:
+        """A required field written as null is reported where it is written."""
+        field = finding.data.get("field")
+        if finding.code != "AQL203" or not isinstance(field, str):
+            return finding
+        at = pointer_join(finding.pointer, field)
+        if at not in self.required_at:
+            return finding
+        return replace(
+            finding,
+            pointer=at,
+            message=f"{finding.message}; null is no value (the server reads it as absent)",
+            at_key=True,
+        )
 
 
 def _additional(
@@ -155,6 +265,13 @@ def _additional(
                 right = (lowered or close)[0]
                 message += f"; did you mean '{right}'?"
                 suggestion = right
+            elif endpoint is None and model.schema.get("patternProperties"):
+                message += "; keys of your own start with 'x-' (e.g. x-defaults)"
+            elif name.startswith("x-") and pointer == "" and endpoint is not None:
+                message += (
+                    "; the query is sent as written, so keys of your own (x-...) go at the "
+                    "top of the report definition, beside 'query'"
+                )
         yield Finding(code, field_pointer, message, suggestion, at_key=True, data={"field": name})
         real = str(entry.get("use")) if entry else ""
         # Lists of names (groupBy, metrics) are checked as the real field; other invented
@@ -247,7 +364,7 @@ def _enum(
     model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
 ) -> Iterator[Finding]:
     value = error.instance
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list) or value is None:
         return  # the type error on the same value says it better
     allowed = [str(v) for v in error.validator_value]
     prop, owner_schema = _owner(model, error)
@@ -275,8 +392,29 @@ def _enum(
         )
         return
     where = endpoint.name if endpoint else model.label
+    disputed = (
+        catalog.disputed(endpoint, role, prop, value)
+        if endpoint is not None and role is not None and isinstance(value, str)
+        else None
+    )
+    if disputed is not None:
+        yield Finding(
+            "AQL211",
+            pointer,
+            f"the sources disagree on '{value}' in {where}: {disputed['sdk']}, but "
+            f"{disputed['documented']} ({disputed['source']}); it may work",
+            data={"source": disputed["source"]},
+        )
+        return
     if role in ("metric", "dimension") and isinstance(value, str):
-        yield _unknown_name(value, role, allowed, pointer, where, prop)
+        misplaced = None
+        if endpoint is not None:
+            path = list(error.absolute_path)
+            model_name = "" if top else owner
+            predicate = _instance_at(body, path[:-1]) if owner.endswith("Predicate") else None
+            here = (str(path[0]) if path else prop, model_name, prop)
+            misplaced = placement.misplaced(value, endpoint, here, pointer, predicate)
+        yield misplaced or _unknown_name(value, role, allowed, pointer, where, prop)
         return
     shown = ", ".join(allowed[:8]) + (", …" if len(allowed) > 8 else "")
     close = difflib.get_close_matches(text, allowed, n=1, cutoff=0.6)
@@ -339,13 +477,19 @@ def _unknown_name(
     if value not in allowed:
         others = [name for name in catalog.endpoints_taking(value, role) if name != where]
         if others:
-            takers = ", ".join(others[:3])
+            others = catalog.nearest_first(others, where)
+            if len(others) == 1:
+                takers = f"it belongs to {others[0]}"
+            else:
+                shown = others[:3] if len(others) > 3 else others[:-1]
+                last = f"{len(others) - 3} more" if len(others) > 3 else others[-1]
+                takers = f"{', '.join(shown)} and {last} take it"
+            # The endpoint fix is decided for the whole body (_offer_endpoint).
             return Finding(
                 "AQL208",
                 pointer,
-                f"{noun} '{value}' is not available in {where}; it belongs to {takers}",
-                others[0],
-                data={"endpoints": others},
+                f"{noun} '{value}' is not available in {where}; {takers}",
+                data={"endpoints": others, "name": value, "role": role},
             )
     guess = _closest(value, tuple(allowed)) if _GUESSES.take() else None
     hint = f"; did you mean '{guess}'?" if guess else f" (`aggqlint catalog {where}` lists them)"
@@ -548,14 +692,90 @@ def _field_label(path: Iterable[Any]) -> str:
     return f"'{last}'"
 
 
-def _generic(
+def _min_items(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    name = str(error.absolute_path[-1]) if error.absolute_path else "the list"
+    least = int(error.validator_value)
+    if name == "windows" and endpoint is None:
+        message = "windows is empty: list at least one window, or remove windows"
+    elif least == 1:
+        message = f"{name} is empty: list at least one item, or remove {name}"
+    else:
+        message = f"{name} has {len(error.instance)} items; it takes at least {least}"
+    yield Finding("AQL204", pointer, message)
+
+
+_INTEGER_FORMATS = {"int32": "a 32-bit integer", "int64": "a 64-bit integer"}
+
+
+def _bound(
     model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
 ) -> Iterator[Finding]:
     name = _field_label(error.absolute_path)
-    yield Finding("AQL204", pointer, f"{name}: {error.message}")
+    limit = error.validator_value
+    most = error.validator == "maximum"
+    side = f"at most {limit:,}" if most else f"at least {limit:,}"
+    kind = _INTEGER_FORMATS.get(str(error.schema.get("format")))
+    if kind is not None:
+        message = (
+            f"{name} is {error.instance:,}, {'more' if most else 'less'} than the API's model "
+            f"can hold ({kind}: {side})"
+        )
+    else:
+        message = f"{name} is {error.instance:,}; the API takes {side}"
+    yield Finding("AQL204", pointer, message)
+
+
+def _generic(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    # No keyword of the shipped schemas ends here; should one appear, the message still names
+    # the field and the rule in our words, never the validator library's.
+    name = _field_label(error.absolute_path)
+    where = model.context(_schema_of_instance_parent(model, error) or {})
+    yield Finding(
+        "AQL204",
+        pointer,
+        f"{name} does not fit {where} (its schema's '{error.validator}' rule)",
+    )
+
+
+def _pattern(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    # The only pattern is the report name's (the API's models have none): not blank, on one
+    # line. Say which of the two it is, never the regex.
+    value = str(error.instance)
+    name = "report name" if pointer == "/report" else _field_label(error.absolute_path)
+    control = next((c for c in value if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if control is not None:
+        what = {"\t": "a tab", "\n": "a line break", "\r": "a line break"}.get(
+            control, f"the control character U+{ord(control):04X}"
+        )
+        yield Finding("AQL204", pointer, f"{name} has {what}; write it as plain text on one line")
+    else:
+        yield Finding("AQL204", pointer, f"{name} is blank; give it a name people can read")
+
+
+def _max_length(
+    model: _Model, error: Any, pointer: str, body: Any, endpoint: Endpoint | None, _s: Any
+) -> Iterator[Finding]:
+    name = "report name" if pointer == "/report" else _field_label(error.absolute_path)
+    yield Finding(
+        "AQL204",
+        pointer,
+        f"{name} is {len(error.instance)} characters long; "
+        f"keep it to {error.validator_value} at most",
+    )
 
 
 _HANDLERS: dict[str, Any] = {
+    "minimum": _bound,
+    "maximum": _bound,
+    "minItems": _min_items,
+    "pattern": _pattern,
+    "maxLength": _max_length,
     "additionalProperties": _additional,
     "required": _required,
     "enum": _enum,
