@@ -107,6 +107,12 @@ def lint_payload(
         _diagnostic(f, "", Location("<payload>", None, None, _join("", f.pointer)))
         for f in findings
     ]
+    # plan places these in the definition's file; where a finding points at a key (an unknown
+    # field), it must land where the definition's own check put it, or it shows twice.
+    out = [
+        replace(d, data={**d.data, "at_key": True}) if f.at_key else d
+        for d, f in zip(out, findings, strict=True)
+    ]
     return sorted(_redact(out, findings), key=lambda d: d.location.pointer)
 
 
