@@ -14,7 +14,7 @@ from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointe
 from aggqlint.endpoints import Endpoint, resolve_endpoint
 from aggqlint.inputs import Input, UsageError, collect_inputs, display_path
 from aggqlint.policy import Policy
-from aggqlint.relevance import looks_like_report
+from aggqlint.relevance import lenient_json, looks_like_report
 from aggqlint.ruleset import rule
 from aggqlint.schema import check_body
 from aggqlint.source import MAX_FILE_BYTES, Document, Source, parse_source, read_source
@@ -63,6 +63,8 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     for item in inputs:
         policy = options.policy_for(item.config_path) if options.policy_for else Policy()
         source = _read(item, options)
+        if not item.named and _unrelated_json(item, source, options.endpoint or policy.endpoint):
+            source = Source(source.path, "", [], [_skipped(None)])
         result.files.append(_check_source(source, options, policy, walked=not item.named))
     _flag_duplicate_reports(result)
     for checked in result.files:
@@ -76,6 +78,21 @@ def _read(item: Input, options: LintOptions) -> Source:
     stream = options.stdin or sys.stdin.buffer
     # One byte over the limit is enough for parse_source to refuse it, as for a file.
     return parse_source(stream.read(MAX_FILE_BYTES + 1), item.name, as_json=item.is_json)
+
+
+def _unrelated_json(item: Input, source: Source, hint: str | None) -> bool:
+    """A .json file found in a folder that is not strict JSON but JSON with comments, and
+    nothing like a report (tsconfig.json): skipped rather than failed."""
+    if hint or source.documents or not item.is_json or item.path is None:
+        return False
+    if not any(f.code == "AQL001" for f in source.findings):
+        return False
+    try:
+        text = item.path.read_bytes().decode("utf-8-sig")  # read_source checked its size
+    except (OSError, UnicodeDecodeError):
+        return False
+    value = lenient_json(text)
+    return value is not None and not looks_like_report(value)
 
 
 def lint_text(
@@ -158,8 +175,8 @@ def _check_source(
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
 
 
-def _skipped(document: Document) -> Finding:
-    which = f"document {document.index + 1}" if document.index else "document"
+def _skipped(document: Document | None) -> Finding:
+    which = f"document {document.index + 1}" if document and document.index else "document"
     return Finding(
         "AQL012",
         "",
