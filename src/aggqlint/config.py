@@ -22,7 +22,7 @@ from typing import Any
 
 from aggqlint.diagnostics import Severity
 from aggqlint.endpoints import EndpointError, resolve_endpoint
-from aggqlint.globs import Glob
+from aggqlint.globs import Glob, exclude_glob
 from aggqlint.inputs import DEFAULT_GLOBS, is_virtualenv, matches_any
 from aggqlint.isotime import parse_duration
 from aggqlint.lint import UsageError, display_path
@@ -162,7 +162,7 @@ class _Reader:
         if not isinstance(value, list):
             hint = f' (write ["{value}"])' if isinstance(value, str) else ""
             raise self.error(key, f"must be a list of path patterns, not {_toml_type(value)}{hint}")
-        return tuple(self.glob(self.string(item, key), key) for item in value)
+        return tuple(self.glob(self.string(item, key), key, exclude_glob) for item in value)
 
     def per_file_ignores(self, value: Any) -> Iterable[tuple[Glob, frozenset[str]]]:
         for pattern, codes in self.table(value, ("per-file-ignores",)).items():
@@ -222,9 +222,9 @@ class _Reader:
                 raise self.error(("severity", code), str(err)) from None
         return out
 
-    def glob(self, pattern: str, key: tuple[str, ...]) -> Glob:
+    def glob(self, pattern: str, key: tuple[str, ...], kind: Callable[[str], Glob] = Glob) -> Glob:
         try:
-            return Glob(pattern)
+            return kind(pattern)
         except ValueError as err:
             raise self.error(key, f"bad glob '{pattern}': {err}") from None
 
@@ -431,7 +431,7 @@ def _cli_globs(values: tuple[str, ...]) -> list[Glob]:
             if not item.strip():
                 continue
             try:
-                globs.append(Glob(item.strip()))
+                globs.append(exclude_glob(item.strip()))
             except ValueError as err:
                 raise ConfigError(COMMAND_LINE, "--exclude", f"bad glob '{item}': {err}") from None
     return globs

@@ -32,6 +32,15 @@ class Glob:
         return self.matches(relative) or (is_folder and self.matches(relative + "/"))
 
 
+def exclude_glob(pattern: str) -> Glob:
+    """A gitignore-style exclude pattern: `build/` (its only '/' at the end) is a folder of
+    that name at any depth, as in .gitignore; otherwise a Glob as in the per-file tables."""
+    name = pattern.removesuffix("/")
+    if pattern.endswith("/") and name and "/" not in name:
+        return Glob("**/" + pattern)
+    return Glob(pattern)
+
+
 def _glob_regex(pattern: str) -> str:
     if not pattern:
         raise ValueError("an empty pattern")
