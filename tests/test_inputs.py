@@ -593,3 +593,14 @@ windows:
         "2026-11-01T01:03:00Z for whole buckets\n"
         "1 request planned from 1 definition\n"
     )
+
+
+def test_force_exclude_never_excludes_the_folder_named_by_dots(tmp_path: Path) -> None:
+    # `.` and `..` are not hidden folders, even when the default `.*` pattern applies.
+    _write(tmp_path, "aggqlint.toml", 'extend-exclude = ["legacy/"]\n')
+    _write(tmp_path, "reports/bad.yaml", BAD)
+    _write(tmp_path, "legacy/old.yaml", BAD.replace("report: bad", "report: old"))
+    here = run_aggqlint("check", ".", "--force-exclude", *NOW, cwd=tmp_path)
+    assert here.stdout == f"reports/bad.yaml{BAD_LINE}1 error in 1 file (1 file checked)\n"
+    above = run_aggqlint("check", "..", "--force-exclude", *NOW, cwd=tmp_path / "reports")
+    assert above.stdout == f"bad.yaml{BAD_LINE}1 error in 1 file (1 file checked)\n"

@@ -419,6 +419,8 @@ def load_settings(
             return matches_any(DEFAULT_GLOBS, path.name, is_folder)
         defaults = DEFAULT_GLOBS if config.exclude is None else config.exclude
         relative = _relative_to(path, config.path.parent)
+        if relative == ".":  # the config's own folder (`check . --force-exclude`)
+            return False
         return matches_any(defaults + config.extend_exclude, relative, is_folder)
 
     return Settings(policy_for, excluded)

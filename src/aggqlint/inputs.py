@@ -67,7 +67,7 @@ def collect_inputs(
             continue
         path = Path(text)
         if path.is_dir():
-            if force_exclude and skip(path.absolute(), True):
+            if force_exclude and skip(_absolute(path), True):
                 continue
             walked = list(_walk(path, skip))
             if not walked:
@@ -79,7 +79,7 @@ def collect_inputs(
             for file in walked:
                 add(Input(file, display_path(file), False, file), os.path.realpath(file))
         elif path.exists() or path.is_symlink():
-            if force_exclude and skip(path.absolute(), False):
+            if force_exclude and skip(_absolute(path), False):
                 continue
             add(Input(path, display_path(path), True, path), os.path.realpath(path))
         else:
@@ -115,11 +115,16 @@ def _walk(root: Path, skip: Excluded) -> Iterator[Path]:
     # os.walk does not follow symlinked directories, so a symlink loop cannot trap it.
     for directory, subdirs, files in os.walk(root):
         folder = Path(directory)
-        subdirs[:] = sorted(d for d in subdirs if not skip((folder / d).absolute(), True))
+        subdirs[:] = sorted(d for d in subdirs if not skip(_absolute(folder / d), True))
         for name in sorted(files):
             path = folder / name
-            if name.lower().endswith(SUFFIXES) and not skip(path.absolute(), False):
+            if name.lower().endswith(SUFFIXES) and not skip(_absolute(path), False):
                 yield path
+
+
+def _absolute(path: Path) -> Path:
+    # Normalised: the excludes see `reports`, not `reports/..`'s last name `..`.
+    return Path(os.path.abspath(path))
 
 
 def display_path(path: Path) -> str:
