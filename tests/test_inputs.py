@@ -604,3 +604,27 @@ def test_force_exclude_never_excludes_the_folder_named_by_dots(tmp_path: Path) -
     assert here.stdout == f"reports/bad.yaml{BAD_LINE}1 error in 1 file (1 file checked)\n"
     above = run_aggqlint("check", "..", "--force-exclude", *NOW, cwd=tmp_path / "reports")
     assert above.stdout == f"bad.yaml{BAD_LINE}1 error in 1 file (1 file checked)\n"
+
+
+def test_lists_and_scalars_are_skipped_walking_and_refused_named(tmp_path: Path) -> None:
+    _write(tmp_path, "data/names.yaml", "- nOffered\n- tHandle\n")
+    _write(tmp_path, "data/words.yaml", "just some words\n")
+    _write(tmp_path, "data/bodies.json", '[{"interval": "P1D"}]\n')
+    walked = run_aggqlint("check", "data", *NOW, cwd=tmp_path)
+    assert walked.returncode == 1
+    assert walked.stdout == (
+        "data/bodies.json:1:1: AQL005 error document is a list; expected a report definition "
+        "or a query body (a mapping)\n"
+        f"data/names.yaml{SKIPPED}"
+        f"data/words.yaml{SKIPPED}"
+        "1 error, 2 info in 3 files (3 files checked)\n"
+    )
+    named = run_aggqlint("check", "data/names.yaml", "data/words.yaml", *NOW, cwd=tmp_path)
+    assert named.returncode == 1
+    assert named.stdout == (
+        "data/names.yaml:1:1: AQL005 error document is a list; expected a report definition "
+        "or a query body (a mapping)\n"
+        "data/words.yaml:1:1: AQL005 error document is a str scalar; expected a report "
+        "definition or a query body (a mapping)\n"
+        "2 errors in 2 files (2 files checked)\n"
+    )
