@@ -628,3 +628,12 @@ def test_lists_and_scalars_are_skipped_walking_and_refused_named(tmp_path: Path)
         "definition or a query body (a mapping)\n"
         "2 errors in 2 files (2 files checked)\n"
     )
+
+
+def test_force_exclude_applies_to_the_stdin_filename(tmp_path: Path) -> None:
+    _write(tmp_path, "aggqlint.toml", 'extend-exclude = ["legacy/"]\n')
+    arguments = ("check", "-", "--stdin-filename", "legacy/q.yaml", *NOW)
+    checked = _run_with_stdin(BAD.encode(), *arguments, cwd=tmp_path)
+    assert checked.stdout == f"legacy/q.yaml{BAD_LINE}1 error in 1 file (1 file checked)\n"
+    forced = _run_with_stdin(BAD.encode(), *arguments, "--force-exclude", cwd=tmp_path)
+    assert (forced.returncode, forced.stdout) == (0, "no problems (0 files checked)\n")

@@ -63,7 +63,9 @@ def collect_inputs(
 
     for text in arguments:
         if text == STDIN:
-            add(_stdin_input(stdin_filename), STDIN)
+            named = Path(stdin_filename) if stdin_filename else None
+            if not (force_exclude and named and skip(_absolute(named), False)):
+                add(_stdin_input(stdin_filename), STDIN)
             continue
         path = Path(text)
         if path.is_dir():
