@@ -23,9 +23,8 @@ from typing import Any
 from aggqlint.diagnostics import Severity
 from aggqlint.endpoints import EndpointError, resolve_endpoint
 from aggqlint.globs import Glob, exclude_glob
-from aggqlint.inputs import DEFAULT_GLOBS, is_virtualenv, matches_any
+from aggqlint.inputs import DEFAULT_GLOBS, UsageError, display_path, is_virtualenv, matches_any
 from aggqlint.isotime import parse_duration
-from aggqlint.lint import UsageError, display_path
 from aggqlint.policy import Policy
 from aggqlint.ruledocs import UnknownRule, did_you_mean, selector
 

@@ -12,14 +12,14 @@ from typing import Any, BinaryIO
 from aggqlint.definition import ReportDefinition, read_definition
 from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
 from aggqlint.endpoints import Endpoint, resolve_endpoint
-from aggqlint.inputs import Input, UsageError, collect_inputs, display_path
+from aggqlint.inputs import Input, collect_inputs
+from aggqlint.inputs import UsageError as UsageError  # raised by lint_paths; callers catch it here
 from aggqlint.policy import Policy
 from aggqlint.relevance import lenient_json, looks_like_report
 from aggqlint.ruleset import rule
 from aggqlint.schema import check_body
 from aggqlint.source import MAX_FILE_BYTES, Document, Source, parse_source, read_source
 
-__all__ = ["UsageError", "display_path"]  # here for callers that knew them from this module
 # Diagnostics of one code shown per file; the rest become one "... and N more" line, so that a
 # generated file with 10,000 unknown names does not drown its other problems.
 MAX_REPEATS = 20
