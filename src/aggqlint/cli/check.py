@@ -73,7 +73,7 @@ def check(
     quiet: bool,
     color: bool | None,
 ) -> None:
-    """Check report definitions and query bodies (files or directories)."""
+    """Check report definitions and query bodies (files, directories, or - for stdin)."""
     from aggqlint.config import CliOverrides
     from aggqlint.lint import UsageError, exit_code, lint_paths
     from aggqlint.output import Style, render
