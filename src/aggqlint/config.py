@@ -22,9 +22,9 @@ from typing import Any
 
 from aggqlint.diagnostics import Severity
 from aggqlint.endpoints import EndpointError, resolve_endpoint
-from aggqlint.globs import Glob
+from aggqlint.globs import Glob, exclude_glob
+from aggqlint.inputs import DEFAULT_GLOBS, UsageError, display_path, is_virtualenv, matches_any
 from aggqlint.isotime import parse_duration
-from aggqlint.lint import UsageError, display_path
 from aggqlint.policy import Policy
 from aggqlint.ruledocs import UnknownRule, did_you_mean, selector
 
@@ -40,7 +40,10 @@ _TOP_KEYS = (
     "fail-on",
     "profile",
     "profiles",
+    "exclude",
+    "extend-exclude",
 )
+
 _LIMIT_KEYS = ("max-interval", "max-buckets")
 _PROFILE_KEYS = (*_LIMIT_KEYS, "endpoints")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -78,6 +81,8 @@ class Config:
     fail_on: Severity | None = None
     profile: str | None = None
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exclude: tuple[Glob, ...] | None = None  # None: inputs.DEFAULT_EXCLUDE
+    extend_exclude: tuple[Glob, ...] = ()
 
     @property
     def name(self) -> str:
@@ -148,7 +153,15 @@ class _Reader:
             fail_on=self.severity(fail_on, ("fail-on",)) if fail_on is not None else None,
             profile=profile,
             profiles=profiles,
+            exclude=self.globs(table["exclude"], ("exclude",)) if "exclude" in table else None,
+            extend_exclude=self.globs(table.get("extend-exclude", []), ("extend-exclude",)),
         )
+
+    def globs(self, value: Any, key: tuple[str, ...]) -> tuple[Glob, ...]:
+        if not isinstance(value, list):
+            hint = f' (write ["{value}"])' if isinstance(value, str) else ""
+            raise self.error(key, f"must be a list of path patterns, not {_toml_type(value)}{hint}")
+        return tuple(self.glob(self.string(item, key), key, exclude_glob) for item in value)
 
     def per_file_ignores(self, value: Any) -> Iterable[tuple[Glob, frozenset[str]]]:
         for pattern, codes in self.table(value, ("per-file-ignores",)).items():
@@ -208,9 +221,9 @@ class _Reader:
                 raise self.error(("severity", code), str(err)) from None
         return out
 
-    def glob(self, pattern: str, key: tuple[str, ...]) -> Glob:
+    def glob(self, pattern: str, key: tuple[str, ...], kind: Callable[[str], Glob] = Glob) -> Glob:
         try:
-            return Glob(pattern)
+            return kind(pattern)
         except ValueError as err:
             raise self.error(key, f"bad glob '{pattern}': {err}") from None
 
@@ -361,11 +374,26 @@ def _relative_to(path: Path, directory: Path) -> str:
 def load_policy_factory(
     explicit_config: Path | None, overrides: CliOverrides
 ) -> Callable[[Path], Policy]:
-    """policy_for(path) for one run. Each config file is read once; --config replaces
-    discovery. Overrides and an explicit config are checked here, so a typo fails first."""
+    """policy_for(path) for one run (see load_settings)."""
+    return load_settings(explicit_config, overrides).policy_for
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the configs decide for one run: each file's policy, and which paths a folder
+    walk skips."""
+
+    policy_for: Callable[[Path], Policy]
+    excluded: Callable[[Path, bool], bool]  # (path, is_folder) -> skip it
+
+
+def load_settings(
+    explicit_config: Path | None, overrides: CliOverrides, excludes: tuple[str, ...] = ()
+) -> Settings:
+    """Each config file is read once; --config replaces discovery. Overrides, --exclude and
+    an explicit config are checked here, so a typo fails first."""
     cli = _Overrides.of(overrides)
-    configs: dict[Path, Config | None] = {}
-    nearest: dict[Path, Path | None] = {}  # directory -> its config file
+    cli_excludes = tuple(_cli_globs(excludes))
     fixed: Config | None = None
     if explicit_config is not None:
         if not explicit_config.is_file():
@@ -374,32 +402,74 @@ def load_policy_factory(
         if fixed is None:
             raise ConfigError(display_path(explicit_config), None, "has no [tool.aggqlint] table")
         _profile_limits(fixed, cli.profile)
+    finder = _ConfigFinder(fixed)
 
-    def read(path: Path) -> Config | None:
-        if path not in configs:
-            configs[path] = load_config(path)
-        return configs[path]
+    def policy_for(path: Path) -> Policy:
+        return _policy(finder.config_for(path), path, cli)
 
-    def discover(directory: Path) -> Path | None:
+    def excluded(path: Path, is_folder: bool) -> bool:
+        # --exclude patterns are relative to the working directory, a config's to its folder.
+        if is_virtualenv(path, is_folder):
+            return True
+        if cli_excludes and matches_any(cli_excludes, _relative_to(path, Path.cwd()), is_folder):
+            return True
+        config = finder.config_for(path)
+        if config is None:
+            return matches_any(DEFAULT_GLOBS, path.name, is_folder)
+        defaults = DEFAULT_GLOBS if config.exclude is None else config.exclude
+        relative = _relative_to(path, config.path.parent)
+        if relative == ".":  # the config's own folder (`check . --force-exclude`)
+            return False
+        return matches_any(defaults + config.extend_exclude, relative, is_folder)
+
+    return Settings(policy_for, excluded)
+
+
+def _cli_globs(values: tuple[str, ...]) -> list[Glob]:
+    globs = []
+    for value in values:  # the option repeats, and each value may be comma-separated
+        for item in value.split(","):
+            if not item.strip():
+                continue
+            try:
+                globs.append(exclude_glob(item.strip()))
+            except ValueError as err:
+                raise ConfigError(COMMAND_LINE, "--exclude", f"bad glob '{item}': {err}") from None
+    return globs
+
+
+class _ConfigFinder:
+    """The config that applies to a path: --config for every path, else the nearest one
+    found upward from the path's folder (each directory looked at once per run)."""
+
+    def __init__(self, fixed: Config | None) -> None:
+        self.fixed = fixed
+        self.configs: dict[Path, Config | None] = {}
+        self.nearest: dict[Path, Path | None] = {}  # directory -> its config file
+
+    def config_for(self, path: Path) -> Config | None:
+        if self.fixed is not None:
+            return self.fixed
+        config_path = self.discover(Path(os.path.abspath(path)).parent)
+        return self.read(config_path) if config_path else None
+
+    def read(self, path: Path) -> Config | None:
+        if path not in self.configs:
+            self.configs[path] = load_config(path)
+        return self.configs[path]
+
+    def discover(self, directory: Path) -> Path | None:
         walked = []
         found: Path | None = None
         for folder in (directory, *directory.parents):
-            if folder in nearest:
-                found = nearest[folder]
+            if folder in self.nearest:
+                found = self.nearest[folder]
                 break
             walked.append(folder)
             candidates = (folder / name for name in CONFIG_FILES)
-            found = next((c for c in candidates if c.is_file() and read(c) is not None), None)
+            found = next((c for c in candidates if c.is_file() and self.read(c) is not None), None)
             if found is not None:
                 break
         for folder in walked:
-            nearest[folder] = found
+            self.nearest[folder] = found
         return found
-
-    def policy_for(path: Path) -> Policy:
-        if fixed is not None:
-            return _policy(fixed, path, cli)
-        config_path = discover(Path(os.path.abspath(path)).parent)
-        return _policy(read(config_path) if config_path else None, path, cli)
-
-    return policy_for

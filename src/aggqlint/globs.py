@@ -26,6 +26,20 @@ class Glob:
         target = relative if self.anchored else relative.rsplit("/", 1)[-1]
         return self._regex.fullmatch(target) is not None
 
+    def excludes(self, relative: str, is_folder: bool) -> bool:
+        """As an exclude pattern (gitignore-style): `legacy/` and `legacy/**` also match the
+        folder `legacy` itself, so the walk never enters it."""
+        return self.matches(relative) or (is_folder and self.matches(relative + "/"))
+
+
+def exclude_glob(pattern: str) -> Glob:
+    """A gitignore-style exclude pattern: `build/` (its only '/' at the end) is a folder of
+    that name at any depth, as in .gitignore; otherwise a Glob as in the per-file tables."""
+    name = pattern.removesuffix("/")
+    if pattern.endswith("/") and name and "/" not in name:
+        return Glob("**/" + pattern)
+    return Glob(pattern)
+
 
 def _glob_regex(pattern: str) -> str:
     if not pattern:

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from aggqlint.definition import ReportDefinition, read_definition
 from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
 from aggqlint.endpoints import Endpoint, resolve_endpoint
+from aggqlint.inputs import Input, collect_inputs
+from aggqlint.inputs import UsageError as UsageError  # raised by lint_paths; callers catch it here
 from aggqlint.policy import Policy
+from aggqlint.relevance import lenient_json, looks_like_report
 from aggqlint.ruleset import rule
 from aggqlint.schema import check_body
-from aggqlint.source import Document, Source, parse_source, read_source
+from aggqlint.source import MAX_FILE_BYTES, Document, Source, parse_source, read_source
 
-SUFFIXES = (".yaml", ".yml", ".json")
 # Diagnostics of one code shown per file; the rest become one "... and N more" line, so that a
 # generated file with 10,000 unknown names does not drown its other problems.
 MAX_REPEATS = 20
@@ -29,6 +31,10 @@ class LintOptions:
     now: datetime | None = None
     policy_for: Callable[[Path], Policy] | None = None  # the config's policy for a file
     max_repeats: int | None = MAX_REPEATS  # per code and file; None shows every diagnostic
+    excluded: Callable[[Path, bool], bool] | None = None  # skipped in folders; None: defaults
+    force_exclude: bool = False  # the excludes apply to named files too
+    stdin: BinaryIO | None = None  # read for the path "-" (None: the process's stdin)
+    stdin_filename: str | None = None  # the name, config and per-file rules for "-"
 
 
 @dataclass
@@ -50,61 +56,43 @@ class LintResult:
         return [d for f in self.files for d in f.diagnostics]
 
 
-class UsageError(Exception):
-    """A problem with how aggqlint was called (exit 2), not with a checked file."""
-
-
-def collect_paths(paths: Iterable[str]) -> list[Path]:
-    """The files to check: given files as they are, directories walked for YAML and JSON."""
-    found: list[Path] = []
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            found.extend(_walk(path))
-        elif path.exists() or path.is_symlink():
-            found.append(path)
-        else:
-            raise UsageError(f"no such file or directory: {text}")
-    return found
-
-
-def _walk(root: Path) -> Iterator[Path]:
-    # os.walk does not follow symlinked directories, so a symlink loop cannot trap it.
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                yield Path(directory) / name
-
-
-def display_path(path: Path) -> str:
-    """Paths as the user would type them: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path) if not path.is_absolute() or _inside_cwd(path) else str(path)
-    except ValueError:
-        return str(path)
-
-
-def _inside_cwd(path: Path) -> bool:
-    try:
-        path.resolve().relative_to(Path.cwd().resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintResult:
     options = options or LintOptions()
     result = LintResult()
-    for path in collect_paths(paths):
-        policy = options.policy_for(path) if options.policy_for else Policy()
-        name = display_path(path)
-        source = read_source(path, name)
-        result.files.append(_check_source(source, options, policy))
+    inputs = collect_inputs(paths, options.excluded, options.force_exclude, options.stdin_filename)
+    for item in inputs:
+        policy = options.policy_for(item.config_path) if options.policy_for else Policy()
+        source = _read(item, options)
+        if not item.named and _unrelated_json(item, source, options.endpoint or policy.endpoint):
+            source = Source(source.path, "", [], [_skipped(None)])
+        result.files.append(_check_source(source, options, policy, walked=not item.named))
     _flag_duplicate_reports(result)
     for checked in result.files:
         _settle(checked, options.max_repeats)
     return result
+
+
+def _read(item: Input, options: LintOptions) -> Source:
+    if item.path is not None:
+        return read_source(item.path, item.name)
+    stream = options.stdin or sys.stdin.buffer
+    # One byte over the limit is enough for parse_source to refuse it, as for a file.
+    return parse_source(stream.read(MAX_FILE_BYTES + 1), item.name, as_json=item.is_json)
+
+
+def _unrelated_json(item: Input, source: Source, hint: str | None) -> bool:
+    """A .json file found in a folder that is not strict JSON but JSON with comments, and
+    nothing like a report (tsconfig.json): skipped rather than failed."""
+    if hint or source.documents or not item.is_json or item.path is None:
+        return False
+    if not any(f.code == "AQL001" for f in source.findings):
+        return False
+    try:
+        text = item.path.read_bytes().decode("utf-8-sig")  # read_source checked its size
+    except (OSError, UnicodeDecodeError):
+        return False
+    value = lenient_json(text)
+    return value is not None and not looks_like_report(value)
 
 
 def lint_text(
@@ -136,10 +124,21 @@ def lint_payload(
         _diagnostic(f, "", Location("<payload>", None, None, _join("", f.pointer)))
         for f in findings
     ]
+    # plan places these in the definition's file; where a finding points at a key (an unknown
+    # field), it must land where the definition's own check put it, or it shows twice.
+    out = [
+        replace(d, data={**d.data, "at_key": True}) if f.at_key else d
+        for d, f in zip(out, findings, strict=True)
+    ]
     return sorted(_redact(out, findings), key=lambda d: d.location.pointer)
 
 
-def _check_source(source: Source, options: LintOptions, policy: Policy) -> CheckedFile:
+def _check_source(
+    source: Source, options: LintOptions, policy: Policy, walked: bool = False
+) -> CheckedFile:
+    """walked: found in a folder, not named; then a document that is neither a report
+    definition nor like a query body (a compose file, a CI workflow) is skipped, unless the
+    config or --endpoint says what the file's bodies are."""
     diagnostics: list[Diagnostic] = []
     line, column = source.error_position
     for finding in source.findings:
@@ -148,6 +147,9 @@ def _check_source(source: Source, options: LintOptions, policy: Policy) -> Check
     hint = options.endpoint or policy.endpoint
     all_findings: list[Finding] = []
     for document in source.documents:
+        if walked and not hint and not looks_like_report(document.value):
+            diagnostics.append(_locate(_skipped(document), "", source, document))
+            continue
         definition = read_definition(document, hint)
         definitions.append(definition)
         findings = [(f, "") for f in document.findings + definition.findings]
@@ -171,6 +173,16 @@ def _check_source(source: Source, options: LintOptions, policy: Policy) -> Check
         all_findings.extend(f for f, _ in findings)
     diagnostics = _redact(diagnostics, all_findings)
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
+
+
+def _skipped(document: Document | None) -> Finding:
+    which = f"document {document.index + 1}" if document and document.index else "document"
+    return Finding(
+        "AQL012",
+        "",
+        f"{which} is not a report definition or query body (none of their field names): "
+        "skipped; name this file on the command line to check it",
+    )
 
 
 def _redact(diagnostics: list[Diagnostic], findings: Iterable[Finding]) -> list[Diagnostic]:

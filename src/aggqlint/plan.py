@@ -326,6 +326,15 @@ class _RequestCheck:
         self.endpoint = endpoint
         self.now = now
         self._alike: dict[Hashable, tuple[Diagnostic, ...]] = {}
+        # What the definition's own check already said (or an inline comment silenced) at a
+        # place: the same code there again would show one finding twice, worded for the
+        # request ("'interval'") beside the definition's wording ("window 1").
+        index = definition.document.index
+        self._said = {
+            (d.code, d.location.pointer)
+            for d in (*checked.diagnostics, *checked.suppressed)
+            if d.location.document == index
+        }
 
     def __call__(self, body: dict[str, Any], slot: _Slot) -> tuple[Diagnostic, ...]:
         if slot.likeness is None:
@@ -343,7 +352,8 @@ class _RequestCheck:
         for diagnostic in found:
             pointer = diagnostic.location.pointer
             pointer = interval_pointer if pointer == "/interval" else base + pointer
-            placed.append(_relocate(diagnostic, self.checked, self.definition, pointer))
+            if (diagnostic.code, pointer) not in self._said:
+                placed.append(_relocate(diagnostic, self.checked, self.definition, pointer))
         return tuple(self.checked.policy.apply(placed))
 
 
@@ -351,7 +361,7 @@ def _relocate(
     diagnostic: Diagnostic, checked: CheckedFile, definition: ReportDefinition, pointer: str
 ) -> Diagnostic:
     document = definition.document
-    line, column = document.positions.locate(pointer)
+    line, column = document.positions.locate(pointer, diagnostic.data.get("at_key", False))
     location = Location(checked.path, line, column, pointer, document.index)
     return Diagnostic(
         diagnostic.code,

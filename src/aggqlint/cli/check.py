@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from aggqlint.cli.common import definition_options, lint_options, use_color
+from aggqlint.cli.common import (
+    PathOptions,
+    definition_options,
+    lint_options,
+    path_options,
+    use_color,
+)
 from aggqlint.output import FORMATTERS
 
 EXIT_USAGE = 2
@@ -17,6 +23,7 @@ EXIT_USAGE = 2
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @definition_options
+@path_options
 @click.option(
     "--format",
     "output_format",
@@ -60,10 +67,13 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     profile: str | None,
+    exclude: tuple[str, ...],
+    force_exclude: bool,
+    stdin_filename: str | None,
     quiet: bool,
     color: bool | None,
 ) -> None:
-    """Check report definitions and query bodies (files or directories)."""
+    """Check report definitions and query bodies (files, directories, or - for stdin)."""
     from aggqlint.config import CliOverrides
     from aggqlint.lint import UsageError, exit_code, lint_paths
     from aggqlint.output import Style, render
@@ -71,7 +81,15 @@ def check(
     try:
         overrides = CliOverrides(select, ignore, profile, fail_on)
         # check reports a surely-meant wrong --endpoint on each body instead of refusing it.
-        options = lint_options(endpoint, now_text, config_path, overrides, strict_endpoint=False)
+        paths_chosen = PathOptions(exclude, force_exclude, stdin_filename)
+        options = lint_options(
+            endpoint,
+            now_text,
+            config_path,
+            overrides,
+            strict_endpoint=False,
+            paths=paths_chosen,
+        )
         result = lint_paths(paths, options)
     except UsageError as err:
         click.echo(f"aggqlint: {err}", err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -69,6 +70,43 @@ def definition_options(function: F) -> F:
     return function
 
 
+@dataclass(frozen=True)
+class PathOptions:
+    """Which files the path arguments stand for: --exclude, --force-exclude, --stdin-filename."""
+
+    exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    stdin_filename: str | None = None
+
+
+def path_options(function: F) -> F:
+    """--exclude, --force-exclude and --stdin-filename (passed as exclude, force_exclude,
+    stdin_filename; PathOptions.of gathers them)."""
+    options = [
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="PATTERNS",
+            help="Also skip these paths when walking folders (gitignore-style globs relative "
+            "to the working directory; comma-separated; adds to the config's).",
+        ),
+        click.option(
+            "--force-exclude",
+            is_flag=True,
+            help="Apply the excludes to paths named on the command line too (for pre-commit).",
+        ),
+        click.option(
+            "--stdin-filename",
+            metavar="PATH",
+            help="Name for standard input (path '-'): shown in diagnostics, .json reads it as "
+            "JSON, and the config and per-file settings are those of that path.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 def lint_options(
     endpoint: str | None,
     now_text: str | None,
@@ -76,12 +114,13 @@ def lint_options(
     overrides: CliOverrides,
     *,
     strict_endpoint: bool = True,
+    paths: PathOptions | None = None,
 ) -> LintOptions:
     """What check, plan and submit lint with, from the definition options. A bad --endpoint
     is a usage error; with strict_endpoint off, one that surely names a known endpoint (a
     path missing /query) is instead reported on each body, which is still checked. A bad
     config or profile raises lint.UsageError (exit 2)."""
-    from aggqlint.config import load_policy_factory
+    from aggqlint.config import load_settings
     from aggqlint.endpoints import EndpointError, resolve_endpoint
     from aggqlint.lint import LintOptions
 
@@ -91,5 +130,13 @@ def lint_options(
         except EndpointError as err:
             if strict_endpoint or not err.certain:
                 raise click.BadParameter(err.message, param_hint="--endpoint") from None
-    policy_for = load_policy_factory(config_path, overrides)
-    return LintOptions(endpoint=endpoint, now=parse_now(now_text), policy_for=policy_for)
+    paths = paths or PathOptions()
+    settings = load_settings(config_path, overrides, paths.exclude)
+    return LintOptions(
+        endpoint=endpoint,
+        now=parse_now(now_text),
+        policy_for=settings.policy_for,
+        excluded=settings.excluded,
+        force_exclude=paths.force_exclude,
+        stdin_filename=paths.stdin_filename,
+    )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggqlint.cli.common import definition_options, lint_options
+from aggqlint.cli.common import PathOptions, definition_options, lint_options, path_options
 
 if TYPE_CHECKING:
     from aggqlint.plan import Plan, PlannedRequest
@@ -67,6 +67,7 @@ def _one_line(text: str) -> str:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @definition_options
+@path_options
 @click.option(
     "--format",
     "output_format",
@@ -84,6 +85,9 @@ def plan(
     now_text: str | None,
     config_path: Path | None,
     profile: str | None,
+    exclude: tuple[str, ...],
+    force_exclude: bool,
+    stdin_filename: str | None,
     region: str | None,
     api_url: str | None,
 ) -> None:
@@ -104,7 +108,13 @@ def plan(
     except RegionError as err:
         raise click.BadParameter(str(err), param_hint="--region/--api-url") from None
     try:
-        options = lint_options(endpoint, now_text, config_path, CliOverrides(profile=profile))
+        options = lint_options(
+            endpoint,
+            now_text,
+            config_path,
+            CliOverrides(profile=profile),
+            paths=PathOptions(exclude, force_exclude, stdin_filename),
+        )
         result = plan_requests(paths, options)
     except UsageError as err:
         click.echo(f"aggqlint: {err}", err=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from aggqlint.cli.common import definition_options
+from aggqlint.cli.common import definition_options, path_options
 
 if TYPE_CHECKING:
     from aggqlint.diagnostics import Diagnostic
@@ -23,6 +23,7 @@ EXIT_INTERRUPTED = 130
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @definition_options
+@path_options
 @click.option(
     "--record",
     "record_path",
@@ -71,6 +72,9 @@ def submit(
     now_text: str | None,
     config_path: Path | None,
     profile: str | None,
+    exclude: tuple[str, ...],
+    force_exclude: bool,
+    stdin_filename: str | None,
     force: bool,
     concurrency: int,
     max_attempts: int,
@@ -84,7 +88,7 @@ def submit(
     (an OAuth client-credentials grant). Exit 0 when every request was accepted, 1 when any
     was refused, rejected or failed, 2 for usage and credential errors, 130 when interrupted.
     """
-    from aggqlint.cli.common import lint_options
+    from aggqlint.cli.common import PathOptions, lint_options
     from aggqlint.config import CliOverrides
     from aggqlint.lint import UsageError
     from aggqlint.plan import plan_requests
@@ -115,7 +119,13 @@ def submit(
         _usage(str(err))
     redactor = Redactor(credentials.client_secret)
     try:
-        checking = lint_options(endpoint, now_text, config_path, CliOverrides(profile=profile))
+        checking = lint_options(
+            endpoint,
+            now_text,
+            config_path,
+            CliOverrides(profile=profile),
+            paths=PathOptions(exclude, force_exclude, stdin_filename),
+        )
         plan = plan_requests(paths, checking)
     except UsageError as err:
         _usage(str(err))
