@@ -17,7 +17,7 @@ from aggqlint.inputs import UsageError as UsageError  # raised by lint_paths; ca
 from aggqlint.policy import Policy
 from aggqlint.relevance import lenient_json, looks_like_report
 from aggqlint.ruleset import rule
-from aggqlint.schema import check_body
+from aggqlint.schema import check_body, without_nulls
 from aggqlint.source import MAX_FILE_BYTES, Document, Source, parse_source, read_source
 
 # Diagnostics of one code shown per file; the rest become one "... and N more" line, so that a
@@ -270,7 +270,10 @@ def _check_body(
     findings = check_body(body, endpoint, scalars)
     if not isinstance(body, dict):  # lint_payload takes what the caller built; rules need a dict
         return findings
-    context = RuleContext(body, endpoint, windows, chunk, limits, now, in_envelope)
+    # The rules judge the body as the server reads it: a field written as null is absent
+    # (the schema layer has already noted it, AQL210), so no rule warns about its value.
+    served = without_nulls(body, endpoint)
+    context = RuleContext(served, endpoint, windows, chunk, limits, now, in_envelope)
     return findings + _family_findings(run_families(context))
 
 
