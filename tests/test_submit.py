@@ -197,6 +197,8 @@ def test_a_second_401_is_recorded_not_refreshed_again(fake: FakeGenesys, tmp_pat
     assert len(fake.token_requests) == 2
     first, _ = records(recording)
     assert (first["status"], first["attempts"]) == (401, 2)
+    # A final 401 says nothing about the body: failed, as drift counts it, not rejected.
+    assert "2 sent, 1 accepted, 0 rejected, 1 failed" in result.stdout
 
 
 def test_expired_tokens_are_refreshed_once_for_the_run(fake: FakeGenesys, tmp_path: Path) -> None:

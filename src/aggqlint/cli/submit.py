@@ -239,8 +239,11 @@ def _server_message(exchange: Exchange) -> str | None:
 
 
 def _summary(outcome: SubmitOutcome, selection: Selection, record_path: str) -> str:
+    from aggqlint.recording import Verdict
+
     accepted = sum(1 for e in outcome.exchanges if e.accepted)
-    rejected = sum(1 for e in outcome.exchanges if e.status is not None and 400 <= e.status < 500)
+    # One reading of a status for submit and drift: a final 401/403/429 did not judge the body.
+    rejected = sum(1 for e in outcome.exchanges if e.verdict is Verdict.REJECTED)
     failed = len(outcome.exchanges) - accepted - rejected
     parts = [f"{len(outcome.exchanges)} sent", f"{accepted} accepted", f"{rejected} rejected"]
     parts.append(f"{failed} failed")
