@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aggqlint.source import parse_source
+from aggqlint.source import Source, parse_source
 
 
 def test_positions_for_keys_and_values() -> None:
@@ -44,12 +44,19 @@ def test_many_documents_have_their_own_positions() -> None:
     assert source.documents[1].positions.locate("/report") == (3, 9)
 
 
+def failure(source: Source, index: int = 0) -> tuple[str, int, int]:
+    """The load failure of one document: (code, line, column)."""
+    failed = source.documents[index].failure
+    assert failed is not None, source.documents[index]
+    return failed.finding.code, failed.line, failed.column
+
+
 def test_parse_error_is_located() -> None:
     source = parse_source(b"metrics: [a, b\nfilter: x\n", "p.yaml")
-    assert source.documents == []
-    [finding] = source.findings
-    assert finding.code == "AQL001"
-    assert source.error_position[0] == 2
+    assert source.findings == []
+    [document] = source.documents
+    assert document.value is None
+    assert failure(source) == ("AQL001", 2, 7)
 
 
 def test_json_keeps_json_semantics() -> None:
@@ -60,8 +67,10 @@ def test_json_keeps_json_semantics() -> None:
 
 def test_json_nan_is_an_error() -> None:
     source = parse_source(b'{"a": NaN}', "n.json", as_json=True)
-    assert [f.code for f in source.findings] == ["AQL001"]
-    assert "NaN is not valid JSON" in source.findings[0].message.replace("'", "")
+    assert failure(source) == ("AQL001", 1, 7)
+    failed = source.documents[0].failure
+    assert failed is not None
+    assert "'NaN' is not valid JSON" in failed.finding.message
 
 
 def test_alias_bomb_is_refused_quickly() -> None:
@@ -70,10 +79,14 @@ def test_alias_bomb_is_refused_quickly() -> None:
         prev, name = chr(96 + i), chr(97 + i)
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     source = parse_source("\n".join(lines).encode(), "bomb.yaml")
-    assert [f.code for f in source.findings] == ["AQL006"]
-    assert "alias" in source.findings[0].message
+    assert failure(source) == ("AQL006", 6, 17)  # the 4th alias on line 6
+    failed = source.documents[0].failure
+    assert failed is not None
+    assert "alias" in failed.finding.message
 
 
 def test_deep_nesting_is_refused_not_crashed() -> None:
+    # Whichever refuses first, our limit or the parser's own, it is reported where ours is
+    # crossed: the 201st bracket.
     source = parse_source(b"[" * 100_000 + b"]" * 100_000, "deep.yaml")
-    assert [f.code for f in source.findings] == ["AQL006"]
+    assert failure(source) == ("AQL006", 1, 201)

@@ -148,6 +148,13 @@ def _check_source(source: Source, options: LintOptions, policy: Policy) -> Check
     hint = options.endpoint or policy.endpoint
     all_findings: list[Finding] = []
     for document in source.documents:
+        if document.failure is not None:
+            # Not read: what was found before the problem, then the problem, where it is.
+            failure = document.failure
+            diagnostics.extend(_locate(f, "", source, document) for f in document.findings)
+            where = Location(source.path, failure.line, failure.column, "", document.index)
+            diagnostics.append(_diagnostic(failure.finding, "", where))
+            continue
         definition = read_definition(document, hint)
         definitions.append(definition)
         findings = [(f, "") for f in document.findings + definition.findings]
