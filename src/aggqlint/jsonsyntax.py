@@ -18,6 +18,7 @@ _WORD = re.compile(r"[A-Za-z_$][\w$]*")
 _STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _VALUE_ENDS = frozenset('"0123456789}]el')  # last character of a string, number, [], {}, literal
 _VALUE_STARTS = frozenset('"{[-0123456789tfn')
+_CLOSERS = {"[": "]", "{": "}"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,18 @@ def depth_crossing(text: str, max_depth: int) -> int | None:
     return None
 
 
+def _innermost_open(text: str, stop: int) -> int | None:
+    """Index of the bracket still open at stop, strings skipped."""
+    opened: list[int] = []
+    for match in _STRING_OR_BRACKET.finditer(text, 0, stop):
+        bracket = match.group()
+        if bracket in "[{":
+            opened.append(match.start())
+        elif bracket in "]}" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
 def _skip_whitespace(text: str, index: int) -> int:
     while index < len(text) and text[index] in _WHITESPACE:
         index += 1
@@ -121,6 +134,15 @@ def _mistake(text: str, pos: int, after_value: bool) -> JsonMistake:
         return JsonMistake(f"trailing comma before {char!r}: JSON allows none", before)
     if char == "'":
         return JsonMistake("JSON strings use double quotes, not single quotes", pos)
+    if char in "}]":
+        opener = _innermost_open(text, pos)
+        if opener is not None and _CLOSERS[text[opener]] != char:
+            line = text.count("\n", 0, opener) + 1
+            return JsonMistake(
+                f"{char!r} closes the {text[opener]!r} of line {line}: a "
+                f"{_CLOSERS[text[opener]]!r} is missing before it",
+                pos,
+            )
     if char == '"' and not _closes(text, pos):
         return JsonMistake("a string that does not end: the closing double quote is missing", pos)
     if ord(char) < 0x20:
