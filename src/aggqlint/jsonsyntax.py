@@ -145,6 +145,11 @@ def _mistake(text: str, pos: int, after_value: bool) -> JsonMistake:
             )
     if char == '"' and not _closes(text, pos):
         return JsonMistake("a string that does not end: the closing double quote is missing", pos)
+    if char in "\r\n":  # json stops at the line break inside a string that never closed
+        opening = text.rfind('"', text.rfind("\n", 0, pos) + 1, pos)
+        return JsonMistake(
+            "a string that does not end: the closing double quote is missing", max(opening, 0)
+        )
     if ord(char) < 0x20:
         return JsonMistake(
             f"control character U+{ord(char):04X} inside a string; write it as an escape "

@@ -517,11 +517,12 @@ class _Composer:
         if key in top.seen:
             assert self.doc is not None
             first = top.seen[key][0]
+            reader = "most JSON readers" if self.as_json else "YAML would"
             self.doc.findings.append(
                 Finding(
                     "AQL002",
                     pointer,
-                    f"duplicate key '{key}' (first at line {first}); YAML would silently "
+                    f"duplicate key '{key}' (first at line {first}); {reader} silently "
                     "keep only the last one",
                     at_key=True,
                 )
