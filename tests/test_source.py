@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from aggqlint.source import Source, parse_source
+import pytest
+
+from aggqlint.diagnostics import Diagnostic
+from aggqlint.lint import lint_text
+from aggqlint.source import MAX_DEPTH, Source, parse_source
 
 
 def test_positions_for_keys_and_values() -> None:
@@ -90,3 +94,74 @@ def test_deep_nesting_is_refused_not_crashed() -> None:
     # crossed: the 201st bracket.
     source = parse_source(b"[" * 100_000 + b"]" * 100_000, "deep.yaml")
     assert failure(source) == ("AQL006", 1, 201)
+
+
+def definition(name: str, last_line: str) -> str:
+    return (
+        f"report: {name}\n"
+        "endpoint: conversations/aggregates\n"
+        "query:\n"
+        "  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
+        f"{last_line}\n"
+    )
+
+
+def three_documents(middle: str) -> str:
+    first = definition("first", "  metrics: [nOffered, handleTime]")
+    third = definition("third", "  metrics: [nOffered, handleTime]")
+    return first + "---\n" + definition("second", middle) + "---\n" + third
+
+
+def found(diagnostics: list[Diagnostic]) -> list[str]:
+    return [f"{d.location.line}:{d.location.column} {d.code}" for d in diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("middle", "expected", "message"),
+    [
+        ("  metrics: !!set {nOffered}", "11:12 AQL001", "YAML tag '!!set' is not supported"),
+        ("  metrics: *nowhere", "11:12 AQL001", "unknown alias *nowhere"),
+        ("  filter: {<<: [a]}", "11:17 AQL001", "a merge key '<<' takes a mapping"),
+        ("  ? [metrics]\n  : [nOffered]", "11:5 AQL008", "a mapping key must be a plain string"),
+        (
+            "  filter: " + "[" * 300 + "]" * 300,
+            f"11:{len('  filter: ') + MAX_DEPTH - 1} AQL006",
+            f"nesting deeper than {MAX_DEPTH} levels",
+        ),
+        (
+            "  filter:\n" + "".join("  " + "  " * i + "- \n" for i in range(300)),
+            f"{12 + MAX_DEPTH - 2}:{2 * MAX_DEPTH - 1} AQL006",
+            f"nesting deeper than {MAX_DEPTH} levels",
+        ),
+    ],
+    ids=["tag", "alias", "merge", "complex-key", "deep-flow", "deep-block"],
+)
+def test_a_problem_in_one_document_hides_nothing_in_the_others(
+    middle: str, expected: str, message: str
+) -> None:
+    text = three_documents(middle)
+    diagnostics = lint_text(text, "three.yaml")
+    third_line = text.count("\n")  # the last line names the third's unknown metric
+    assert found(diagnostics) == ["5:23 AQL201", expected, f"{third_line}:23 AQL201"]
+    assert message in diagnostics[1].message
+    assert [d.location.document for d in diagnostics] == [0, 1, 2]
+
+
+def test_a_syntax_error_keeps_the_documents_before_it() -> None:
+    text = three_documents("  metrics: [nOffered, handleTime]").replace(
+        "report: third", "report: [third"
+    )
+    diagnostics = lint_text(text, "three.yaml")
+    assert found(diagnostics) == ["5:23 AQL201", "11:23 AQL201", "14:9 AQL001"]
+    assert diagnostics[2].message.startswith("YAML syntax error")
+    assert diagnostics[2].location.document == 2
+
+
+def test_the_parsers_own_nesting_limit_is_reported_as_ours() -> None:
+    # libyaml refuses flow nesting past 1,000 levels while reading ahead, before our limit of
+    # 200 is reached in the events: the finding is still AQL006 at our crossing point.
+    text = three_documents("  filter: " + "[" * 100_000 + "]" * 100_000)
+    diagnostics = lint_text(text, "deep.yaml")
+    assert found(diagnostics)[:2] == ["5:23 AQL201", f"11:{len('  filter: ') + 199} AQL006"]
+    # libyaml cannot read past its own limit, so the document after it is lost with it.
+    assert all(d.location.document < 2 for d in diagnostics)
