@@ -281,6 +281,7 @@ class _Composer:
         # so merging it elsewhere copies that slice instead of scanning the whole document.
         self.log: list[tuple[int, str, Any]] = []
         self.read_up_to = 0  # text index after the last event delivered
+        self.maps: tuple[dict[str, Any], ...] = ()  # the document's maps, by kind of entry
 
     def compose(self) -> list[Document]:
         skipping = False  # the current document failed: read on to its end
@@ -369,13 +370,7 @@ class _Composer:
         return None
 
     def _record(self, kind: int, pointer: str, item: Any) -> None:
-        assert self.doc is not None
-        if kind == _VALUE:
-            self.doc.positions.values[pointer] = item
-        elif kind == _KEY:
-            self.doc.positions.keys[pointer] = item
-        else:
-            self.doc.scalars[pointer] = item
+        self.maps[kind][pointer] = item
         self.log.append((kind, pointer, item))
 
     def _count(self, weight: int, event: Any) -> None:
@@ -389,46 +384,51 @@ class _Composer:
             raise _LoadError("AQL006", message, *_mark(event), ends_stream=True)
 
     def _take(self, event: Any) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.doc = Document(len(self.documents), None, PositionMap())
-            self.anchors = {}
-            self.root = None
-            self.log = []
-        elif isinstance(event, yaml.DocumentEndEvent):
-            assert self.doc is not None
-            self.doc.value = self.root
-            self.documents.append(self.doc)
-            self.doc = None
-        elif isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:  # the most frequent first
+            self._scalar_event(event)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self._open(event)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self._close()
+        elif kind is yaml.AliasEvent:
             anchor = self.anchors.get(event.anchor or "")
             if anchor is None:
                 raise _LoadError("AQL001", f"unknown alias *{event.anchor}", *_mark(event))
             self._count(anchor.weight, event)
             self._place(anchor.value, event, anchor)
-        elif isinstance(event, yaml.ScalarEvent):
-            self._count(1, event)
+        elif kind is yaml.DocumentStartEvent:
+            self.doc = Document(len(self.documents), None, PositionMap())
+            self.maps = (self.doc.positions.values, self.doc.positions.keys, self.doc.scalars)
+            self.anchors = {}
+            self.root = None
+            self.log = []
+        elif kind is yaml.DocumentEndEvent:
+            assert self.doc is not None
+            self.doc.value = self.root
+            self.documents.append(self.doc)
+            self.doc = None
+
+    def _scalar_event(self, event: Any) -> None:
+        self._count(1, event)
+        if event.value == "<<" and self._is_merge_key(event):
             top = self.stack[-1] if self.stack else None
             if (
                 top is not None
                 and isinstance(top.container, dict)
                 and top.key is None
                 and not top.merging
-                and self._is_merge_key(event)
             ):
                 top.merging = True
                 top.key_mark = _mark(event)
                 return
-            value, raw = _scalar(self.loader, event, self.as_json)
-            pointer = self._place(value, event, None)
-            if raw is not None and pointer is not None:
-                self._record(_SCALAR, pointer, raw)
-            if event.anchor:
-                end = len(self.log)
-                self.anchors[event.anchor] = _Anchor(value, 1, pointer or "", end, end)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self._open(event)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self._close()
+        value, raw = _scalar(self.loader, event, self.as_json)
+        pointer = self._place(value, event, None)
+        if raw is not None and pointer is not None:
+            self._record(_SCALAR, pointer, raw)
+        if event.anchor:
+            end = len(self.log)
+            self.anchors[event.anchor] = _Anchor(value, 1, pointer or "", end, end)
 
     def _is_merge_key(self, event: Any) -> bool:
         # `<<` written plain is YAML 1.1's merge key; quoted, or in JSON, it is a field name.
