@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from aggqlint import source as source_module
 from aggqlint.diagnostics import Diagnostic
 from aggqlint.lint import lint_text
 from aggqlint.source import MAX_DEPTH, Source, parse_source
@@ -165,3 +167,16 @@ def test_the_parsers_own_nesting_limit_is_reported_as_ours() -> None:
     assert found(diagnostics)[:2] == ["5:23 AQL201", f"11:{len('  filter: ') + 199} AQL006"]
     # libyaml cannot read past its own limit, so the document after it is lost with it.
     assert all(d.location.document < 2 for d in diagnostics)
+
+
+@pytest.mark.parametrize("loader", ["SafeLoader", "CSafeLoader"])
+def test_nesting_is_located_alike_with_either_parser(
+    monkeypatch: pytest.MonkeyPatch, loader: str
+) -> None:
+    # The pure-Python parser has no nesting limit of its own, libyaml has one: same finding.
+    if not hasattr(yaml, loader):
+        pytest.skip("PyYAML built without libyaml")
+    monkeypatch.setattr(source_module, "_Loader", getattr(yaml, loader))
+    source = parse_source("x: 1\n---\n" + "[" * 5_000 + "]" * 5_000 + "\n", "deep.yaml")
+    assert source.documents[0].value == {"x": 1}
+    assert failure(source, 1) == ("AQL006", 3, MAX_DEPTH + 1)

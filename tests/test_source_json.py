@@ -74,6 +74,11 @@ def test_the_body_is_clean() -> None:
             "a second JSON value after the first: a .json file holds one document",
         ),
         (
+            "---\n" + BODY,
+            "1:1 AQL001",
+            "'---' separates YAML documents: a .json file holds one JSON value",
+        ),
+        (
             BODY.replace('"tHandle"]\n', '"tHandle"]\n  "paging": {"pageSize": 10}\n'),
             "5:3 AQL001",
             "a ',' is missing before this (or a ':' after a key)",
@@ -117,6 +122,7 @@ def test_the_body_is_clean() -> None:
         "unquoted-key",
         "two-values",
         "two-documents",
+        "document-marker",
         "missing-comma",
         "wrong-closer",
         "bare-word",

@@ -123,6 +123,8 @@ def _mistake(text: str, pos: int, after_value: bool) -> JsonMistake:
     char = text[pos]
     if rest.startswith(("//", "/*", "#")):
         return JsonMistake("comments are not allowed in JSON", pos)
+    if rest.startswith("---") and not after_value:
+        return JsonMistake("'---' separates YAML documents: a .json file holds one JSON value", pos)
     if after_value:
         if rest.startswith("---") or char in _VALUE_STARTS or char == "'":
             return JsonMistake(
