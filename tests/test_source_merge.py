@@ -170,3 +170,16 @@ def test_an_alias_bomb_made_of_merges_is_refused_quickly() -> None:
     # Each merge counts what it expands to: the 7th *b2 merged into b3 passes 250,000 values.
     assert found(diagnostics) == ["4:45 AQL006"]
     assert "refusing an alias bomb" in diagnostics[0].message
+
+
+def test_a_merge_of_a_merge_keeps_the_first_positions() -> None:
+    text = (
+        "a: &a\n  x: &x {p: 1, q: [1, 2]}\n  y: 2\nb: &b\n  <<: *a\n  z: 3\nc:\n  <<: *b\n  w: 4\n"
+    )
+    document = parse_source(text, "chain.yaml").documents[0]
+    assert document.value["c"] == {"w": 4, "z": 3, "x": {"p": 1, "q": [1, 2]}, "y": 2}
+    positions = document.positions
+    assert positions.locate("/c/z") == (6, 6)
+    assert positions.locate("/c/x/q/1") == (2, 23)
+    assert positions.locate("/c/y", at_key=True) == (3, 3)
+    assert document.scalars["/c/x/q/1"].text == "2"

@@ -277,9 +277,11 @@ class _Composer:
         self.anchors: dict[str, _Anchor] = {}
         self.nodes = 0
         self.root: Any = None
-        # Every position recorded, in order: an anchored node's entries are one slice of it,
-        # so merging it elsewhere copies that slice instead of scanning the whole document.
+        # The positions recorded inside anchored (or merged) nodes, in order: each such node's
+        # entries are one slice of it, so merging it elsewhere copies that slice instead of
+        # scanning the whole document. Nothing is logged outside them.
         self.log: list[tuple[int, str, Any]] = []
+        self.logging = 0  # anchored or merged nodes open
         self.read_up_to = 0  # text index after the last event delivered
         self.maps: tuple[dict[str, Any], ...] = ()  # the document's maps, by kind of entry
 
@@ -371,7 +373,8 @@ class _Composer:
 
     def _record(self, kind: int, pointer: str, item: Any) -> None:
         self.maps[kind][pointer] = item
-        self.log.append((kind, pointer, item))
+        if self.logging:
+            self.log.append((kind, pointer, item))
 
     def _count(self, weight: int, event: Any) -> None:
         self.nodes += weight
@@ -403,6 +406,7 @@ class _Composer:
             self.anchors = {}
             self.root = None
             self.log = []
+            self.logging = 0
         elif kind is yaml.DocumentEndEvent:
             assert self.doc is not None
             self.doc.value = self.root
@@ -462,6 +466,8 @@ class _Composer:
             pointer = self._place(container, event, None) or ""
         frame = _Frame(container, pointer, event.anchor, self.nodes, len(self.log))
         frame.role = role
+        if event.anchor or role:
+            self.logging += 1
         if role:
             self._record(_VALUE, pointer, _mark(event))
         self.stack.append(frame)
@@ -470,6 +476,8 @@ class _Composer:
         frame = self.stack.pop()
         if frame.merges:
             self._merge(frame)
+        if frame.anchor or frame.role:
+            self.logging -= 1
         anchor = _Anchor(
             frame.container,
             max(1, self.nodes - frame.start_nodes),
