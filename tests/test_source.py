@@ -8,7 +8,7 @@ import yaml
 from aggqlint import source as source_module
 from aggqlint.diagnostics import Diagnostic
 from aggqlint.lint import lint_text
-from aggqlint.source import MAX_DEPTH, Source, parse_source
+from aggqlint.source import MAX_DEPTH, MAX_RESTARTS, Source, parse_source
 
 
 def test_positions_for_keys_and_values() -> None:
@@ -149,24 +149,38 @@ def test_a_problem_in_one_document_hides_nothing_in_the_others(
     assert [d.location.document for d in diagnostics] == [0, 1, 2]
 
 
-def test_a_syntax_error_keeps_the_documents_before_it() -> None:
+def test_after_a_syntax_error_reading_goes_on_at_the_next_document() -> None:
+    # The parser cannot go on after a syntax error; a new one starts at the next '---' line.
+    text = three_documents("  metrics: [nOffered, handleTime")
+    diagnostics = lint_text(text, "three.yaml")
+    assert found(diagnostics) == ["5:23 AQL201", "12:1 AQL001", "17:23 AQL201"]
+    assert diagnostics[1].message.startswith("YAML syntax error")
+    assert [d.location.document for d in diagnostics] == [0, 1, 2]
+
+
+def test_a_syntax_error_in_the_last_document_keeps_the_others() -> None:
     text = three_documents("  metrics: [nOffered, handleTime]").replace(
         "report: third", "report: [third"
     )
     diagnostics = lint_text(text, "three.yaml")
     assert found(diagnostics) == ["5:23 AQL201", "11:23 AQL201", "14:9 AQL001"]
-    assert diagnostics[2].message.startswith("YAML syntax error")
     assert diagnostics[2].location.document == 2
 
 
 def test_the_parsers_own_nesting_limit_is_reported_as_ours() -> None:
     # libyaml refuses flow nesting past 1,000 levels while reading ahead, before our limit of
-    # 200 is reached in the events: the finding is still AQL006 at our crossing point.
+    # 200 is reached in the events: the finding is still AQL006 at our crossing point, and
+    # the document after it is read by a new parser.
     text = three_documents("  filter: " + "[" * 100_000 + "]" * 100_000)
     diagnostics = lint_text(text, "deep.yaml")
-    assert found(diagnostics)[:2] == ["5:23 AQL201", f"11:{len('  filter: ') + 199} AQL006"]
-    # libyaml cannot read past its own limit, so the document after it is lost with it.
-    assert all(d.location.document < 2 for d in diagnostics)
+    column = len("  filter: ") + MAX_DEPTH - 1
+    assert found(diagnostics) == ["5:23 AQL201", f"11:{column} AQL006", "17:23 AQL201"]
+
+
+def test_restarts_are_bounded() -> None:
+    source = parse_source("--- [\n" * 1_000, "broken.yaml")
+    assert len(source.documents) == MAX_RESTARTS + 1
+    assert failure(source, MAX_RESTARTS) == ("AQL001", MAX_RESTARTS + 2, 1)
 
 
 @pytest.mark.parametrize("loader", ["SafeLoader", "CSafeLoader"])

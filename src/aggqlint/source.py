@@ -256,21 +256,25 @@ class _Anchor:
 
 
 def _compose(text: str, as_json: bool) -> list[Document]:
-    loader = _Loader(text)
-    try:
-        return _Composer(loader, text, as_json).compose()
-    finally:
-        loader.dispose()
+    return _Composer(text, as_json).compose()
+
+
+# A line that starts a new document: after a parser error the next one is read afresh.
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+MAX_RESTARTS = 100  # each restart copies the rest of the text: a bound on a broken 5 MB file
 
 
 class _Composer:
     """Documents from the parser's event stream. A problem in one document fails that document
-    only; a syntax error ends the stream and fails the document it is in."""
+    only. The parser cannot go on after a syntax error (or its own limits): reading starts
+    again at the next `---` line, where YAML says a new document begins."""
 
-    def __init__(self, loader: Any, text: str, as_json: bool) -> None:
-        self.loader = loader
+    def __init__(self, text: str, as_json: bool) -> None:
+        self.loader: Any = None
         self.text = text
         self.as_json = as_json
+        self.restarts = 0
+        self.origin = -1  # where the text read now begins (after blank lines), -1 at first
         self.documents: list[Document] = []
         self.doc: Document | None = None
         self.stack: list[_Frame] = []
@@ -286,18 +290,31 @@ class _Composer:
         self.maps: tuple[dict[str, Any], ...] = ()  # the document's maps, by kind of entry
 
     def compose(self) -> list[Document]:
+        try:
+            self._read()
+        finally:
+            if self.loader is not None:
+                self.loader.dispose()
+        return self.documents
+
+    def _read(self) -> None:
         skipping = False  # the current document failed: read on to its end
         while True:
             try:
+                if self.loader is None:  # the pure-Python reader checks the text at once
+                    self.loader = _Loader(self.text)
                 event = self.loader.get_event()
             except yaml.YAMLError as exc:
                 if self.as_json:
                     raise  # valid JSON libyaml cannot read: the caller falls back to json
                 if not skipping:  # else it is the failed document's aftermath
                     self._fail(*self._stream_problem(exc))
-                break
+                if not self._restart_after(exc):
+                    return
+                skipping = False
+                continue
             if event is None or isinstance(event, yaml.StreamEndEvent):
-                break
+                return
             if event.end_mark is not None:
                 self.read_up_to = event.end_mark.index
             if skipping:
@@ -308,9 +325,37 @@ class _Composer:
             except _LoadError as err:
                 self._fail(err.code, err.message, (err.line, err.column))
                 if err.ends_stream:
-                    break
+                    return
                 skipping = not isinstance(event, yaml.DocumentEndEvent)
-        return self.documents
+
+    def _restart_after(self, exc: yaml.YAMLError) -> bool:
+        """Read on from the first `---` line after the error, with a new parser."""
+        if isinstance(exc, yaml.MarkedYAMLError):
+            mark = exc.problem_mark or exc.context_mark
+            if mark is None:
+                return False
+            index = mark.index
+        elif isinstance(exc, yaml.reader.ReaderError):
+            index = exc.position
+        else:
+            return False
+        # From the start of the error's line: a `---` there is where the next document begins
+        # (an unclosed bracket is found wanting only there). Always past the last restart.
+        line_start = self.text.rfind("\n", 0, index) + 1
+        found = _DOCUMENT_START.search(self.text, max(line_start, self.origin + 1))
+        if found is None or self.restarts >= MAX_RESTARTS:
+            return False
+        self.restarts += 1
+        if self.loader is not None:
+            self.loader.dispose()
+            self.loader = None
+        # Blank lines in place of what was read keep every line number and column as they are.
+        skipped = self.text.count("\n", 0, found.start())
+        self.text = "\n" * skipped + self.text[found.start() :]
+        self.read_up_to = self.origin = skipped
+        self.doc = None
+        self.stack = []
+        return True
 
     def _fail(self, code: str, message: str, position: tuple[int, int]) -> None:
         doc = self.doc
