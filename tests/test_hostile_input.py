@@ -82,6 +82,15 @@ def bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
+def merge_bomb() -> str:
+    # Merge keys expand like aliases: each level merges nine of the level before.
+    lines = ["b0: &b0 {" + ", ".join(f"k{i}: [x, x, x, x, x, x, x, x, x]" for i in range(9)) + "}"]
+    for level in range(1, 12):
+        refs = ", ".join(f"*b{level - 1}" for _ in range(9))
+        lines.append(f"b{level}: &b{level} {{<<: [{refs}], k{level}x: [{refs}]}}")
+    return "\n".join(lines) + "\n"
+
+
 def deep_block_mapping(depth: int) -> str:
     # Block mappings indent one more space per level, so 2,500 levels are already 3 MB:
     # deeper ones are stopped by the size limit (test_fifty_megabytes) before the depth limit.
@@ -121,6 +130,12 @@ CASES = [
         "bomb.yaml",
         bomb,
         "bomb.yaml:6:25: AQL006 error",
+        "refusing an alias bomb",
+    ),
+    Case(
+        "merge-bomb.yaml",
+        merge_bomb,
+        "merge-bomb.yaml:4:45: AQL006 error",
         "refusing an alias bomb",
     ),
     Case(

@@ -473,6 +473,33 @@ def test_a_repository_walk_skips_what_is_not_a_report(tmp_path: Path) -> None:
     )
 
 
+def test_a_walked_template_with_unknown_tags_is_skipped_but_a_report_with_one_is_not(
+    tmp_path: Path,
+) -> None:
+    # CloudFormation's `!Ref` is a tag aggqlint refuses; in a file that is plainly something
+    # else (its keys so far are no report's) walking skips it; a report with a tag still fails.
+    _write(
+        tmp_path,
+        "infra/template.yaml",
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n"
+        "    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Ref Name\n",
+    )
+    _write(
+        tmp_path,
+        "reports/tagged.yaml",
+        "report: x\nendpoint: conversations/aggregates\nquery:\n  interval: !Ref Bad\n"
+        "  metrics: [nOffered]\n",
+    )
+    walked = run_aggqlint("check", ".", *NOW, cwd=tmp_path)
+    assert walked.stdout == (
+        f"infra/template.yaml{SKIPPED}"
+        "reports/tagged.yaml:4:13: AQL001 error unknown YAML tag '!Ref'\n"
+        "1 error, 1 info in 2 files (2 files checked)\n"
+    )
+    named = run_aggqlint("check", "infra/template.yaml", *NOW, cwd=tmp_path)
+    assert named.stdout.startswith("infra/template.yaml:6:19: AQL001 error "), named.stdout
+
+
 def test_without_the_bad_report_the_repository_walk_passes(tmp_path: Path) -> None:
     _repository(tmp_path)
     (tmp_path / "reports" / "bad.yaml").write_text(GOOD, encoding="utf-8")

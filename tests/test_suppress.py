@@ -174,11 +174,14 @@ def test_parse_error_can_be_silenced_file_wide() -> None:
 
 
 def test_json_files_have_no_suppressions() -> None:
-    text = '{"metrics": ["handleTime"]}  # aggqlint: disable=AQL201\n'
+    # JSON has no comments: the would-be suppression is itself the mistake, and silences
+    # nothing (AQL001 is not what it names, and it is not reported unused either).
+    text = '{"metrics": ["handleTime"]}  # aggqlint: disable=AQL001\n'
     options = LintOptions(endpoint="conversations/aggregates")
-    codes = [d.code for d in lint_text(text, "body.json", options)]
-    assert "AQL201" in codes
-    assert "AQL007" not in codes
+    found = [
+        (d.location.line, d.location.column, d.code) for d in lint_text(text, "body.json", options)
+    ]
+    assert found == [(1, 30, "AQL001")]
 
 
 def test_suppressions_see_diagnostics_the_config_ignores() -> None:

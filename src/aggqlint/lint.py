@@ -83,15 +83,12 @@ def _read(item: Input, options: LintOptions) -> Source:
 def _unrelated_json(item: Input, source: Source, hint: str | None) -> bool:
     """A .json file found in a folder that is not strict JSON but JSON with comments, and
     nothing like a report (tsconfig.json): skipped rather than failed."""
-    if hint or source.documents or not item.is_json or item.path is None:
+    if hint or not item.is_json:
         return False
-    if not any(f.code == "AQL001" for f in source.findings):
+    failed = [d.failure for d in source.documents if d.failure is not None]
+    if not failed or failed[0].finding.code != "AQL001":
         return False
-    try:
-        text = item.path.read_bytes().decode("utf-8-sig")  # read_source checked its size
-    except (OSError, UnicodeDecodeError):
-        return False
-    value = lenient_json(text)
+    value = lenient_json(source.text)
     return value is not None and not looks_like_report(value)
 
 
@@ -147,6 +144,17 @@ def _check_source(
     hint = options.endpoint or policy.endpoint
     all_findings: list[Finding] = []
     for document in source.documents:
+        if document.failure is not None:
+            if walked and not hint and _unrelated(document.partial):
+                # A CloudFormation template's `!Ref` found by walking: not ours to refuse.
+                diagnostics.append(_locate(_skipped(document), "", source, document))
+                continue
+            # Not read: what was found before the problem, then the problem, where it is.
+            failure = document.failure
+            diagnostics.extend(_locate(f, "", source, document) for f in document.findings)
+            where = Location(source.path, failure.line, failure.column, "", document.index)
+            diagnostics.append(_diagnostic(failure.finding, "", where))
+            continue
         if walked and not hint and not looks_like_report(document.value):
             diagnostics.append(_locate(_skipped(document), "", source, document))
             continue
@@ -173,6 +181,12 @@ def _check_source(
         all_findings.extend(f for f, _ in findings)
     diagnostics = _redact(diagnostics, all_findings)
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
+
+
+def _unrelated(partial: Any) -> bool:
+    """What was read of a failed document, before the problem, shows it is something else: a
+    mapping with keys, none of them a report's or a query body's."""
+    return isinstance(partial, dict) and bool(partial) and not looks_like_report(partial)
 
 
 def _skipped(document: Document | None) -> Finding:

@@ -8,7 +8,6 @@ expansion and size. Problems found while loading are findings, never exceptions.
 
 from __future__ import annotations
 
-import json
 import re
 import stat
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 
 from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.jsonsyntax import depth_crossing, read_json
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 200
@@ -55,6 +55,15 @@ class PositionMap:
             pointer = pointer.rsplit("/", 1)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class LoadFailure:
+    """Why a document could not be read, and where: it has no value to check."""
+
+    finding: Finding
+    line: int
+    column: int
+
+
 @dataclass
 class Document:
     index: int
@@ -63,6 +72,8 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     scalars: dict[str, RawScalar] = field(default_factory=dict)
     _json_text: str | None = None  # positions are worked out from it when first needed
+    failure: LoadFailure | None = None  # set when the document could not be read
+    partial: Any = None  # with a failure: the top-level value as far as it was read
 
     @property
     def positions(self) -> PositionMap:
@@ -71,7 +82,7 @@ class Document:
             # event pass that finds positions runs only for those that do.
             try:
                 self._positions = _compose(self._json_text or "", True)[0].positions
-            except (yaml.YAMLError, _LoadError, IndexError):
+            except (yaml.YAMLError, IndexError):
                 # Valid JSON libyaml cannot scan (surrogate-pair escapes): the document start.
                 self._positions = PositionMap({"": (1, 1)})
         return self._positions
@@ -81,18 +92,21 @@ class Document:
 class Source:
     path: str
     text: str
-    documents: list[Document]
+    documents: list[Document]  # every document, those that could not be read too (failure)
     findings: list[Finding] = field(default_factory=list)  # whole-file problems, pointer ""
     error_position: tuple[int, int] = (1, 1)
 
 
 class _LoadError(Exception):
-    def __init__(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
+    def __init__(
+        self, code: str, message: str, line: int = 1, column: int = 1, ends_stream: bool = False
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.line = line
         self.column = column
+        self.ends_stream = ends_stream  # a limit on the whole file: the documents after it too
 
 
 def read_source(path: Path, display: str | None = None) -> Source:
@@ -137,35 +151,7 @@ def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
             )
     else:
         text = data.removeprefix("\ufeff")
-    if as_json:
-        fast = _fast_json(text)
-        if fast is not None:
-            return Source(name, text, [fast])
-    try:
-        documents = _compose(text, as_json)
-    except _LoadError as err:
-        return _failed(name, err.code, err.message, (err.line, err.column), text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = " ".join(filter(None, [exc.context, exc.problem])) or "syntax error"
-        if mark and mark.index < len(text) and text[mark.index] == "\t":
-            problem += " (a tab: YAML indents with spaces only)"
-        if as_json:
-            return _json_fallback(text, name, problem, (line, column))
-        return _failed(name, "AQL001", f"YAML syntax error: {problem}", (line, column), text)
-    except yaml.reader.ReaderError as exc:  # control characters: an offset, no mark object
-        line, column = _line_col_of_text_offset(text, exc.position)
-        return _failed(
-            name,
-            "AQL001",
-            f"control character U+{exc.character:04X} is not allowed in YAML; remove it, or "
-            "write it as an escape in a double-quoted string",
-            (line, column),
-            text,
-        )
-    except yaml.YAMLError as exc:
-        return _failed(name, "AQL001", f"YAML error: {exc}", (1, 1), text)
+    documents = _json_documents(text) if as_json else _compose(text, False)
     if not documents:
         return Source(
             name,
@@ -182,63 +168,36 @@ def _failed(
     return Source(name, text, [], [Finding(code, "", message)], position)
 
 
-def _json_fallback(text: str, name: str, problem: str, position: tuple[int, int]) -> Source:
-    # Valid JSON that libyaml refuses (rare: some tab layouts) still deserves a check;
-    # its positions fall back to the document start.
-    try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        return _failed(name, "AQL001", f"JSON syntax error: {exc.msg}", (exc.lineno, exc.colno))
-    except ValueError as exc:
-        return _failed(name, "AQL001", str(exc), position)
-    except RecursionError:
-        return _failed(name, "AQL006", f"nesting deeper than {MAX_DEPTH} levels", position)
-    return Source(name, text, [Document(0, value, PositionMap({"": (1, 1)}))])
+def _failed_document(code: str, message: str, position: tuple[int, int]) -> Document:
+    failure = LoadFailure(Finding(code, "", message), *position)
+    return Document(0, None, PositionMap({"": (1, 1)}), failure=failure)
 
 
 FAST_JSON_BYTES = 256 * 1024
 
 
-class _Duplicate(Exception):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    value = dict(pairs)
-    if len(value) != len(pairs):
-        raise _Duplicate
-    return value
-
-
-def _fast_json(text: str) -> Document | None:
-    """A small, clean JSON document parsed by the C decoder, or None to take the event path,
-    which reports every problem (syntax, duplicates, NaN, depth) with its position."""
-    if len(text) > FAST_JSON_BYTES:
-        return None
+def _json_documents(text: str) -> list[Document]:
+    """A .json file: exactly one JSON value. The C decoder reads it (fast, and it finds every
+    syntax mistake); the event pass runs only to locate what it cannot (duplicates, NaN)."""
+    if not text.strip(" \t\n\r"):
+        return []
+    reading = read_json(text, MAX_DEPTH)
+    if reading.mistake is not None:
+        position = _line_col_of_text_offset(text, reading.mistake.offset)
+        return [_failed_document("AQL001", reading.mistake.message, position)]
+    if reading.too_deep:
+        offset = depth_crossing(text, MAX_DEPTH)
+        position = (1, 1) if offset is None else _line_col_of_text_offset(text, offset)
+        return [_failed_document("AQL006", f"nesting deeper than {MAX_DEPTH} levels", position)]
+    clean = not (reading.duplicates or reading.constants or reading.refused)
+    if clean and len(text) <= FAST_JSON_BYTES:
+        return [Document(0, reading.value, None, _json_text=text)]
     try:
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
-    except (ValueError, _Duplicate, RecursionError):
-        return None
-    if _deeper_than(value, MAX_DEPTH):
-        return None
-    return Document(0, value, None, _json_text=text)
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    stack = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
-    return False
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON; write a number or a string")
+        return _compose(text, True)
+    except yaml.YAMLError:
+        # Valid JSON that libyaml refuses (rare: some escapes and tab layouts) is still
+        # checked; its positions fall back to the document start.
+        return [Document(0, reading.value, PositionMap({"": (1, 1)}))]
 
 
 def _line_col_of_text_offset(text: str, offset: int) -> tuple[int, int]:
@@ -253,140 +212,407 @@ def _line_col_of_offset(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "pointer", "seen", "start_nodes")
+# Entries of the position log: what kind of position, for which pointer.
+_VALUE, _KEY, _SCALAR = 0, 1, 2
 
-    def __init__(self, container: Any, pointer: str, anchor: str | None, start_nodes: int) -> None:
+
+class _Frame:
+    __slots__ = (
+        "anchor",
+        "container",
+        "key",
+        "key_mark",
+        "log_start",
+        "merges",
+        "merging",
+        "pointer",
+        "role",
+        "seen",
+        "start_nodes",
+    )
+
+    def __init__(
+        self, container: Any, pointer: str, anchor: str | None, start_nodes: int, log_start: int
+    ) -> None:
         self.container = container
         self.start_nodes = start_nodes  # node count when opened: an anchor's weight for aliases
+        self.log_start = log_start  # its subtree's entries in the position log start here
         self.pointer = pointer
         self.anchor = anchor
         self.key: str | None = None  # pending mapping key
         self.key_mark: tuple[int, int] = (1, 1)
+        self.merging = False  # the pending key is the merge key `<<`
         self.seen: dict[str, tuple[int, int]] = {}
+        self.merges: list[_Anchor] = []  # mappings merged in, first one wins
+        self.role = ""  # "merge-map" or "merge-list": the value of a `<<`, not a field
+
+
+@dataclass(slots=True)
+class _Anchor:
+    value: Any
+    weight: int  # nodes it expands to
+    pointer: str  # where it is written: merged-in content is located there
+    log_start: int
+    log_end: int
 
 
 def _compose(text: str, as_json: bool) -> list[Document]:
-    loader = _Loader(text)
-    try:
-        return _compose_events(loader, as_json)
-    finally:
-        loader.dispose()
+    return _Composer(text, as_json).compose()
 
 
-def _compose_events(loader: Any, as_json: bool) -> list[Document]:
-    documents: list[Document] = []
-    doc: Document | None = None
-    stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int]] = {}
-    nodes = 0
-    root: Any = None
+# A line that starts a new document: after a parser error the next one is read afresh.
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+MAX_RESTARTS = 100  # each restart copies the rest of the text: a bound on a broken 5 MB file
 
-    def mark_of(event: Any) -> tuple[int, int]:
-        return (event.start_mark.line + 1, event.start_mark.column + 1)
 
-    def place(value: Any, event: Any, weight: int) -> str | None:
+class _Composer:
+    """Documents from the parser's event stream. A problem in one document fails that document
+    only. The parser cannot go on after a syntax error (or its own limits): reading starts
+    again at the next `---` line, where YAML says a new document begins."""
+
+    def __init__(self, text: str, as_json: bool) -> None:
+        self.loader: Any = None
+        self.text = text
+        self.as_json = as_json
+        self.restarts = 0
+        self.origin = -1  # where the text read now begins (after blank lines), -1 at first
+        self.documents: list[Document] = []
+        self.doc: Document | None = None
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, _Anchor] = {}
+        self.nodes = 0
+        self.root: Any = None
+        # The positions recorded inside anchored (or merged) nodes, in order: each such node's
+        # entries are one slice of it, so merging it elsewhere copies that slice instead of
+        # scanning the whole document. Nothing is logged outside them.
+        self.log: list[tuple[int, str, Any]] = []
+        self.logging = 0  # anchored or merged nodes open
+        self.read_up_to = 0  # text index after the last event delivered
+        self.maps: tuple[dict[str, Any], ...] = ()  # the document's maps, by kind of entry
+
+    def compose(self) -> list[Document]:
+        try:
+            self._read()
+        finally:
+            if self.loader is not None:
+                self.loader.dispose()
+        return self.documents
+
+    def _read(self) -> None:
+        skipping = False  # the current document failed: read on to its end
+        while True:
+            try:
+                if self.loader is None:  # the pure-Python reader checks the text at once
+                    self.loader = _Loader(self.text)
+                event = self.loader.get_event()
+            except yaml.YAMLError as exc:
+                if self.as_json:
+                    raise  # valid JSON libyaml cannot read: the caller falls back to json
+                if not skipping:  # else it is the failed document's aftermath
+                    self._fail(*self._stream_problem(exc))
+                if not self._restart_after(exc):
+                    return
+                skipping = False
+                continue
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if event.end_mark is not None:
+                self.read_up_to = event.end_mark.index
+            if skipping:
+                skipping = not isinstance(event, yaml.DocumentEndEvent)
+                continue
+            try:
+                self._take(event)
+            except _LoadError as err:
+                self._fail(err.code, err.message, (err.line, err.column))
+                if err.ends_stream:
+                    return
+                skipping = not isinstance(event, yaml.DocumentEndEvent)
+
+    def _restart_after(self, exc: yaml.YAMLError) -> bool:
+        """Read on from the first `---` line after the error, with a new parser."""
+        if isinstance(exc, yaml.MarkedYAMLError):
+            mark = exc.problem_mark or exc.context_mark
+            if mark is None:
+                return False
+            index = mark.index
+        elif isinstance(exc, yaml.reader.ReaderError):
+            index = exc.position
+        else:
+            return False
+        # From the start of the error's line: a `---` there is where the next document begins
+        # (an unclosed bracket is found wanting only there). Always past the last restart.
+        line_start = self.text.rfind("\n", 0, index) + 1
+        found = _DOCUMENT_START.search(self.text, max(line_start, self.origin + 1))
+        if found is None or self.restarts >= MAX_RESTARTS:
+            return False
+        self.restarts += 1
+        if self.loader is not None:
+            self.loader.dispose()
+            self.loader = None
+        # Blank lines in place of what was read keep every line number and column as they are.
+        skipped = self.text.count("\n", 0, found.start())
+        self.text = "\n" * skipped + self.text[found.start() :]
+        self.read_up_to = self.origin = skipped
+        self.doc = None
+        self.stack = []
+        return True
+
+    def _fail(self, code: str, message: str, position: tuple[int, int]) -> None:
+        doc = self.doc
+        if doc is None:  # before any document started (or between two)
+            doc = Document(len(self.documents), None, PositionMap({"": position}))
+        # What was read before the problem: only to judge whether a walked file is ours at all.
+        doc.partial = self.stack[0].container if self.stack else None
+        doc.value = None
+        doc.failure = LoadFailure(Finding(code, "", message), *position)
+        self.documents.append(doc)
+        self.doc = None
+        self.stack = []
+
+    def _stream_problem(self, exc: yaml.YAMLError) -> tuple[str, str, tuple[int, int]]:
+        if isinstance(exc, yaml.reader.ReaderError):  # control characters: an offset, no mark
+            return (
+                "AQL001",
+                f"control character U+{exc.character:04X} is not allowed in YAML; remove it, or "
+                "write it as an escape in a double-quoted string",
+                _line_col_of_text_offset(self.text, exc.position),
+            )
+        if not isinstance(exc, yaml.MarkedYAMLError):
+            return "AQL001", "YAML error: the parser stopped here", (1, 1)
+        mark = exc.problem_mark or exc.context_mark
+        if mark is None:
+            return "AQL001", "YAML syntax error", (1, 1)
+        crossing = self._depth_crossing(mark.index)
+        if crossing is not None:
+            return "AQL006", f"nesting deeper than {MAX_DEPTH} levels", crossing
+        problem = " ".join(filter(None, [exc.context, exc.problem])) or "syntax error"
+        if mark.index < len(self.text) and self.text[mark.index] == "\t":
+            problem += " (a tab: YAML indents with spaces only)"
+        return "AQL001", f"YAML syntax error: {problem}", (mark.line + 1, mark.column + 1)
+
+    def _depth_crossing(self, stop: int) -> tuple[int, int] | None:
+        """Where our depth limit is crossed before index stop, when the parser refused first.
+
+        Parsers limit nesting too (libyaml: 1,000 flow levels) and, reading ahead, may refuse
+        before our limit is reached. Reading the text up to the refusal again, which stays
+        within the parser's limit, finds where ours was crossed. It is worth doing only when
+        enough text was left unread to open the missing levels: one character each.
+        """
+        missing = MAX_DEPTH + 1 - len(self.stack)
+        if stop - self.read_up_to < missing:
+            return None
+        loader = _Loader(self.text[:stop])
+        depth = 0
+        try:
+            while (event := loader.get_event()) is not None:
+                if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                    depth += 1
+                    mark = event.start_mark
+                    if depth > MAX_DEPTH and mark is not None and mark.index >= self.read_up_to:
+                        return _mark(event)
+                elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                    depth -= 1
+        except yaml.YAMLError:
+            return None  # the cut text ends mid-way: no crossing before it
+        finally:
+            loader.dispose()
+        return None
+
+    def _record(self, kind: int, pointer: str, item: Any) -> None:
+        self.maps[kind][pointer] = item
+        if self.logging:
+            self.log.append((kind, pointer, item))
+
+    def _count(self, weight: int, event: Any) -> None:
+        self.nodes += weight
+        if self.nodes > MAX_NODES:
+            message = (
+                f"aliases expand to more than {MAX_NODES:,} values; refusing an alias bomb"
+                if isinstance(event, yaml.AliasEvent)
+                else f"more than {MAX_NODES:,} values"
+            )
+            raise _LoadError("AQL006", message, *_mark(event), ends_stream=True)
+
+    def _take(self, event: Any) -> None:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:  # the most frequent first
+            self._scalar_event(event)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self._open(event)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self._close()
+        elif kind is yaml.AliasEvent:
+            anchor = self.anchors.get(event.anchor or "")
+            if anchor is None:
+                raise _LoadError("AQL001", f"unknown alias *{event.anchor}", *_mark(event))
+            self._count(anchor.weight, event)
+            self._place(anchor.value, event, anchor)
+        elif kind is yaml.DocumentStartEvent:
+            self.doc = Document(len(self.documents), None, PositionMap())
+            self.maps = (self.doc.positions.values, self.doc.positions.keys, self.doc.scalars)
+            self.anchors = {}
+            self.root = None
+            self.log = []
+            self.logging = 0
+        elif kind is yaml.DocumentEndEvent:
+            assert self.doc is not None
+            self.doc.value = self.root
+            self.documents.append(self.doc)
+            self.doc = None
+
+    def _scalar_event(self, event: Any) -> None:
+        self._count(1, event)
+        if event.value == "<<" and self._is_merge_key(event):
+            top = self.stack[-1] if self.stack else None
+            if (
+                top is not None
+                and isinstance(top.container, dict)
+                and top.key is None
+                and not top.merging
+            ):
+                top.merging = True
+                top.key_mark = _mark(event)
+                return
+        value, raw = _scalar(self.loader, event, self.as_json)
+        pointer = self._place(value, event, None)
+        if raw is not None and pointer is not None:
+            self._record(_SCALAR, pointer, raw)
+        if event.anchor:
+            end = len(self.log)
+            self.anchors[event.anchor] = _Anchor(value, 1, pointer or "", end, end)
+
+    def _is_merge_key(self, event: Any) -> bool:
+        # `<<` written plain is YAML 1.1's merge key; quoted, or in JSON, it is a field name.
+        return not self.as_json and event.value == "<<" and not event.style and event.tag is None
+
+    def _open(self, event: Any) -> None:
+        self._count(1, event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _LoadError("AQL006", f"nesting deeper than {MAX_DEPTH} levels", *_mark(event))
+        _check_collection_tag(event)
+        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        top = self.stack[-1] if self.stack else None
+        role = ""
+        if top is not None and top.merging:
+            role = "merge-map" if isinstance(container, dict) else "merge-list"
+            top.merging = False
+            pointer = pointer_join(top.pointer, "<<")
+        elif top is not None and top.role == "merge-list":
+            if not isinstance(container, dict):
+                raise _LoadError("AQL001", _MERGE_VALUE, *_mark(event))
+            role = "merge-map"
+            pointer = pointer_join(top.pointer, len(top.container))
+            top.container.append(container)
+        else:
+            if top is not None and isinstance(top.container, dict) and top.key is None:
+                raise _LoadError(
+                    "AQL008",
+                    "a mapping key must be a plain string, not a list or mapping",
+                    *_mark(event),
+                )
+            pointer = self._place(container, event, None) or ""
+        frame = _Frame(container, pointer, event.anchor, self.nodes, len(self.log))
+        frame.role = role
+        if event.anchor or role:
+            self.logging += 1
+        if role:
+            self._record(_VALUE, pointer, _mark(event))
+        self.stack.append(frame)
+
+    def _close(self) -> None:
+        frame = self.stack.pop()
+        if frame.merges:
+            self._merge(frame)
+        if frame.anchor or frame.role:
+            self.logging -= 1
+        anchor = _Anchor(
+            frame.container,
+            max(1, self.nodes - frame.start_nodes),
+            frame.pointer,
+            frame.log_start,
+            len(self.log),
+        )
+        if frame.anchor:
+            self.anchors[frame.anchor] = anchor
+        if frame.role == "merge-map":
+            self._merge_target().merges.append(anchor)
+
+    def _merge_target(self) -> _Frame:
+        # The mapping a `<<` belongs to: the parent, or the grandparent through a list.
+        top = self.stack[-1]
+        return self.stack[-2] if top.role == "merge-list" else top
+
+    def _place(self, value: Any, event: Any, anchor: _Anchor | None) -> str | None:
         """Attach a finished value to its parent; return its pointer, or None for a key."""
-        nonlocal root
-        assert doc is not None
-        if not stack:
-            root = value
-            doc.positions.values[""] = mark_of(event)
+        mark = _mark(event)
+        if not self.stack:
+            self.root = value
+            self._record(_VALUE, "", mark)
             return ""
-        top = stack[-1]
+        top = self.stack[-1]
+        if top.merging or top.role == "merge-list":
+            # Only a mapping merges: an alias to one here, inline ones come through _open.
+            if anchor is None or not isinstance(value, dict):
+                raise _LoadError("AQL001", _MERGE_VALUE, *mark)
+            self._merge_target().merges.append(anchor)
+            top.merging = False
+            return None
         if isinstance(top.container, list):
             pointer = pointer_join(top.pointer, len(top.container))
             top.container.append(value)
-            doc.positions.values[pointer] = mark_of(event)
+            self._record(_VALUE, pointer, mark)
             return pointer
         if top.key is None:
             top.key = _key_text(value, event)
-            top.key_mark = mark_of(event)
+            top.key_mark = mark
             return None
         key = top.key
         top.key = None
         pointer = pointer_join(top.pointer, key)
         if key in top.seen:
+            assert self.doc is not None
             first = top.seen[key][0]
-            doc.findings.append(
+            reader = "most JSON readers" if self.as_json else "YAML would"
+            self.doc.findings.append(
                 Finding(
                     "AQL002",
                     pointer,
-                    f"duplicate key '{key}' (first at line {first}); YAML would silently "
+                    f"duplicate key '{key}' (first at line {first}); {reader} silently "
                     "keep only the last one",
                     at_key=True,
                 )
             )
         top.seen[key] = top.key_mark
         top.container[key] = value
-        doc.positions.keys[pointer] = top.key_mark
-        doc.positions.values[pointer] = mark_of(event)
+        self._record(_KEY, pointer, top.key_mark)
+        self._record(_VALUE, pointer, mark)
         return pointer
 
-    while True:
-        event = loader.get_event()
-        if event is None or isinstance(event, yaml.StreamEndEvent):
-            break
-        if isinstance(event, yaml.DocumentStartEvent):
-            doc = Document(len(documents), None, PositionMap())
-            anchors = {}
-            root = None
-            continue
-        if isinstance(event, yaml.DocumentEndEvent):
-            assert doc is not None
-            doc.value = root
-            documents.append(doc)
-            doc = None
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor not in anchors:
-                raise _LoadError("AQL001", f"unknown alias *{event.anchor}", *mark_of(event))
-            value, weight = anchors[event.anchor]
-            nodes += weight
-            if nodes > MAX_NODES:
-                raise _LoadError(
-                    "AQL006",
-                    f"aliases expand to more than {MAX_NODES:,} values; refusing an alias bomb",
-                    *mark_of(event),
-                )
-            place(value, event, weight)
-            continue
-        if isinstance(event, yaml.ScalarEvent):
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _LoadError("AQL006", f"more than {MAX_NODES:,} values", *mark_of(event))
-            value, raw = _scalar(loader, event, as_json)
-            pointer = place(value, event, 1)
-            if raw is not None and pointer is not None and doc is not None:
-                doc.scalars[pointer] = raw
-            if event.anchor:
-                anchors[event.anchor] = (value, 1)
-            continue
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            nodes += 1
-            if len(stack) >= MAX_DEPTH:
-                raise _LoadError(
-                    "AQL006", f"nesting deeper than {MAX_DEPTH} levels", *mark_of(event)
-                )
-            _check_collection_tag(event)
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            parent_key_pending = bool(stack) and isinstance(stack[-1].container, dict)
-            if parent_key_pending and stack[-1].key is None:
-                assert doc is not None
-                raise _LoadError(
-                    "AQL008",
-                    "a mapping key must be a plain string, not a list or mapping",
-                    *mark_of(event),
-                )
-            pointer = place(container, event, 1)
-            stack.append(_Frame(container, pointer or "", event.anchor, nodes))
-            continue
-        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            frame = stack.pop()
-            if frame.anchor:
-                anchors[frame.anchor] = (frame.container, max(1, nodes - frame.start_nodes))
-            continue
-    return documents
+    def _merge(self, frame: _Frame) -> None:
+        """YAML merge: keys written in the mapping win, then the first mapping merged in.
+        Merged-in keys take the positions where their content is written."""
+        container = frame.container
+        for source in frame.merges:
+            added = set()
+            for key, value in source.value.items():
+                if key not in container:
+                    container[key] = value
+                    added.add(pointer_join("", key)[1:])
+            if not added:
+                continue
+            cut = len(source.pointer)
+            for index in range(source.log_start, source.log_end):
+                kind, pointer, item = self.log[index]
+                rest = pointer[cut:]
+                if rest and rest[1:].partition("/")[0] in added:
+                    self._record(kind, frame.pointer + rest, item)
+
+
+_MERGE_VALUE = (
+    "a merge key '<<' takes a mapping: an alias to one (<<: *defaults), a list of them "
+    "(<<: [*a, *b]) or a mapping written in place"
+)
 
 
 _PLAIN_COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
