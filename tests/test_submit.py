@@ -318,9 +318,22 @@ def test_an_unreadable_file_is_not_submitted(fake: FakeGenesys, tmp_path: Path) 
     result = submit(fake, str(broken), str(SHIFT_BLOCKS), "--record", str(recording))
     assert result.exit_code == 1
     assert "AQL001" in result.stderr
-    assert "broken.yaml could not be read" in result.stderr
+    assert "not submitted: what could not be read in" in result.stderr
+    assert "broken.yaml" in result.stderr
     assert len(records(recording)) == 2  # the readable file was still sent
     assert "1 not submitted" in result.stdout
+
+
+def test_a_file_with_one_unreadable_document_still_sends_the_others(
+    fake: FakeGenesys, tmp_path: Path
+) -> None:
+    text = SHIFT_BLOCKS.read_text(encoding="utf-8") + "---\nreport: !!python/object x\n"
+    mixed = write(tmp_path, text, "mixed.yaml")
+    recording = tmp_path / "run.jsonl"
+    result = submit(fake, str(mixed), "--record", str(recording))
+    assert result.exit_code == 1
+    assert "not submitted: what could not be read in" in result.stderr
+    assert len(records(recording)) == 2  # the shift blocks of the first document were sent
 
 
 def test_the_fake_reads_the_facts_not_aggqlint(fake: FakeGenesys, tmp_path: Path) -> None:

@@ -191,7 +191,10 @@ def _report_selection(diagnostics: list[Diagnostic], selection: Selection) -> No
             f"not submitted: {definition.report} ({definition.source_file}) has no endpoint "
             "or query body to send"
         )
-    lines.extend(f"not submitted: {name} could not be read" for name in selection.unreadable)
+    # A file may hold readable documents beside the one that is not: those were still planned.
+    lines.extend(
+        f"not submitted: what could not be read in {name}" for name in selection.unreadable
+    )
     forced = {w.request.report for w in selection.work if w.forced}
     lines.extend(f"sending despite errors (--force): {name}" for name in sorted(forced))
     if lines:
