@@ -56,7 +56,7 @@ def test_repeated_metric_points_at_the_second_occurrence() -> None:
     diagnostic = only(result, "AQL502")
     assert diagnostic.severity is Severity.WARNING
     assert diagnostic.message == (
-        "'nOffered' is already item 0 of 'metrics'; the repeat adds nothing"
+        "'nOffered' is already entry 1 of 'metrics'; the repeat adds nothing"
     )
 
 

@@ -104,7 +104,8 @@ def _repeats(values: Any, prop: str) -> Iterator[Finding]:
             yield Finding(
                 "AQL502",
                 pointer_join("", prop, index),
-                f"'{key[0]}' is already item {first[key]} of '{prop}'; the repeat adds nothing",
+                f"'{key[0]}' is already entry {first[key] + 1} of '{prop}'; the repeat adds "
+                "nothing",
             )
         else:
             first[key] = index
