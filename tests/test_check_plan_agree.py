@@ -12,6 +12,7 @@ from conftest import write_dedented
 
 from aggqlint.lint import LintOptions, LintResult, lint_paths
 from aggqlint.plan import plan_result
+from aggqlint.policy import Policy
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
 OBSERVATION = """\
@@ -113,3 +114,24 @@ def test_plan_says_what_check_says_for_an_interval_without_a_model(tmp_path: Pat
         )
     )
     assert (refused.location.line, refused.location.column) == (9, 8)
+
+
+def test_a_chunk_shortened_by_the_profile_is_counted_as_plan_cuts_it(tmp_path: Path) -> None:
+    # P1Y chunks over 300 years are 300 requests; the profile's max-interval P1D makes them
+    # 109,573, which plan refuses: check says so first, in the same words.
+    path = write_dedented(
+        tmp_path,
+        aggregate("interval: 2000-01-01T00:00:00Z/2300-01-01T00:00:00Z", envelope="chunk: P1Y\n"),
+    )
+    options = LintOptions(now=NOW, policy_for=lambda _: Policy(limits={"max-interval": "P1D"}))
+    result = lint_paths([str(path)], options)
+    [reported] = [d for d in result.diagnostics if d.code == "AQL124"]
+    assert (reported.location.line, reported.location.column) == (6, 8)
+    assert reported.message.startswith(
+        "'chunk' P1Y, shortened to the profile's max-interval P1D, cuts the interval into more "
+        "than 100,000 requests"
+    )
+    [checked] = result.files
+    plan = plan_result(LintResult([dataclasses.replace(checked, diagnostics=[])]), NOW)
+    [refused] = [d for d in plan.diagnostics if d.code == "AQL025"]
+    assert refused.message == reported.message

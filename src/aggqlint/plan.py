@@ -15,7 +15,7 @@ from aggqlint.definition import ReportDefinition
 from aggqlint.diagnostics import Diagnostic, Location, Severity, pointer_join
 from aggqlint.endpoints import Endpoint
 from aggqlint.lint import CheckedFile, LintOptions, LintResult, lint_paths, lint_payload
-from aggqlint.policy import Policy, limit_for
+from aggqlint.policy import Policy
 from aggqlint.rules import time as timing
 from aggqlint.ruleset import rule
 
@@ -240,7 +240,8 @@ def _slots(
                 interval.start, interval.end, chunk, tz, align, limit=most - count
             )
         except isotime.TooManyWindows:  # found before any window is made (AQL124 in check)
-            message = timing.too_many(chunk, most, bool(definition.windows), interval)
+            written = timing.chunk_size(definition.chunk)
+            message = timing.too_many(chunk, most, bool(definition.windows), interval, written)
             raise _ExpansionError("/chunk", message) from None
         except OverflowError:  # year 1 west of UTC (AQL124 in check)
             message = timing.out_of_range(label, chunk, timing.zone_label(tz))
@@ -291,15 +292,7 @@ def _chunk(
         ) from None
     if chunk.is_zero:
         raise _ExpansionError("/chunk", f"chunk '{definition.chunk}' is zero")
-    limit = limit_for(policy.limits, endpoint.name, "max-interval")
-    if isinstance(limit, str):
-        try:
-            maximum = isotime.parse_duration(limit)
-        except ValueError:
-            return chunk  # an unreadable limit is the config's problem, reported there
-        if not maximum.is_zero and maximum.nominal_seconds() < chunk.nominal_seconds():
-            return maximum
-    return chunk
+    return timing.sent_chunk(chunk, policy.limits, endpoint.name)
 
 
 def _zone(body: dict[str, Any]) -> tzinfo:

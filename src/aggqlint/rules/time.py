@@ -494,9 +494,10 @@ def _planned(
     context: RuleContext, found: list[Span], size: Duration | None, tz: tzinfo
 ) -> Iterator[Finding]:
     """What plan refuses when it cuts the intervals into chunks, said here first."""
-    chunk = chunk_size(context.chunk)
-    if chunk is None:
+    written = chunk_size(context.chunk)
+    if written is None:
         return
+    chunk = sent_chunk(written, context.limits, context.endpoint.name)
     # plan cuts the windows when there are any, else the body's interval.
     sent = [s for s in found if s.is_forward and s.is_window == bool(context.windows)]
     most = max_requests()
@@ -510,7 +511,9 @@ def _planned(
             return
         if total > most:
             yield Finding(
-                "AQL124", "/../chunk", too_many(chunk, most, bool(context.windows), span.interval)
+                "AQL124",
+                "/../chunk",
+                too_many(chunk, most, bool(context.windows), span.interval, written),
             )
             return
 
@@ -531,17 +534,41 @@ def _requests(
         return room + 1
 
 
+def sent_chunk(chunk: Duration, limits: Any, endpoint: str) -> Duration:
+    """The chunk plan cuts with: the definition's, or the profile's max-interval when that is
+    shorter (AQL410 says so; plan then respects the profile)."""
+    limit = None
+    if isinstance(limits, dict):
+        per_endpoint = limits.get("endpoints")
+        own = per_endpoint.get(endpoint) if isinstance(per_endpoint, dict) else None
+        limit = own.get("max-interval") if isinstance(own, dict) else None
+        limit = limit if limit is not None else limits.get("max-interval")
+    maximum = chunk_size(limit) if isinstance(limit, str) else None
+    if maximum is not None and maximum.nominal_seconds() < chunk.nominal_seconds():
+        return maximum
+    return chunk
+
+
 def max_requests() -> int:
     """The most requests plan makes for one definition (rules/limits.yaml)."""
     most: int = load_yaml("rules", "limits.yaml")["plan"]["max-requests"]
     return most
 
 
-def too_many(chunk: Duration, most: int, windows: bool, interval: Interval | None) -> str:
+def too_many(
+    chunk: Duration,
+    most: int,
+    windows: bool,
+    interval: Interval | None,
+    written: Duration | None = None,
+) -> str:
     what = "the windows" if windows else "the interval"
+    shown = f"'chunk' {chunk}"
+    if written is not None and written != chunk:
+        shown = f"'chunk' {written}, shortened to the profile's max-interval {chunk},"
     message = (
-        f"'chunk' {chunk} cuts {what} into more than {most:,} requests, the most aggqlint plans "
-        "for one definition; use a longer chunk or a shorter interval"
+        f"{shown} cuts {what} into more than {most:,} requests, the most aggqlint plans for one "
+        "definition; use a longer chunk or a shorter interval"
     )
     if interval is not None and _open_ended(interval.end):
         message += f" (an end in year {interval.end.year} is not open-ended to the API)"
