@@ -75,7 +75,9 @@ def check(context: RuleContext) -> Iterator[Finding]:
             continue
         yield from _half_open(span)
         yield from _future(span, now)
-        if size is not None:
+        # An end in year 9999 stands for "no end" (AQL108 says so): whole buckets up to it
+        # would be advice to end in 9999 again.
+        if size is not None and not _open_ended(span.interval.end):
             yield from _fit(span, size, tz, zone_name(body))
     yield from _chunk(context, size)
     if "interval" in fields:
