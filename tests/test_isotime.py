@@ -925,7 +925,9 @@ GRANULARITIES = ["PT15M", "PT1H", "PT7H", "PT0.5S", "P1D", "P1W", "P1DT12H", "P1
 def naive_bucket_count(
     start: datetime, end: datetime, granularity: Duration, tz: ZoneInfo
 ) -> tuple[int, bool]:
-    if start == end:
+    # In UTC: an ambiguous time in a ZoneInfo is never == to a datetime in another zone
+    # (PEP 495), so comparing them as written would miss an empty interval.
+    if start.astimezone(UTC) == end.astimezone(UTC):
         return 0, True
     k = 1
     while True:

@@ -354,3 +354,61 @@ def test_a_request_problem_points_at_its_window(monkeypatch: pytest.MonkeyPatch)
     assert problem.location.pointer == "/windows/1"
     text = SHIFT_BLOCKS.read_text(encoding="utf-8").splitlines()
     assert text[problem.location.line - 1].strip() == "- 2023-10-01T13:00:00Z/2023-10-01T17:00:00Z"
+
+
+def test_a_daily_chunk_up_to_year_9999_is_refused_at_once(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        report: forever
+        endpoint: conversations/aggregates
+        query:
+          interval: 2026-01-01T00:00:00Z/9999-12-31T23:59:59Z
+          granularity: P1D
+          metrics: [nOffered]
+        chunk: P1D
+        """,
+    )
+    result = invoke(str(path), "--now", "2026-11-30T00:00:00Z")
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.replace(f"{path}", "report.yaml").splitlines()
+    assert lines[0].startswith("report.yaml:4:13: AQL108 warning 'interval' ends at 9999-12-31")
+    assert lines[1] == (
+        "report.yaml:7:8: AQL124 error 'chunk' P1D cuts the interval into more than 100,000 "
+        "requests, the most aggqlint plans for one definition; use a longer chunk or a shorter "
+        "interval (an end in year 9999 is not open-ended to the API)"
+    )
+    assert "not planned: forever (" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("interval", "zone", "chunk"),
+    [
+        ("0001-01-01T00:00:00Z/0001-02-01T00:00:00Z", "America/Los_Angeles", "PT1H"),
+        ("0001-01-01T00:00:00Z/0001-02-01T00:00:00Z", "Pacific/Kiritimati", "P1D"),
+        ("0001-01-01T00:00:00Z/0001-02-01T00:00:00Z", "UTC", "PT99999999999H"),
+        ("9999-12-30T00:00:00Z/9999-12-31T23:59:59Z", "UTC", "PT1H"),
+        ("9999-12-30T00:00:00Z/9999-12-31T23:59:59Z", "Pacific/Kiritimati", "P1D"),
+        ("2026-01-01T00:00:00Z/9999-12-31T23:59:59Z", "UTC", "P999999Y"),
+    ],
+)
+def test_intervals_at_the_ends_of_the_calendar_plan_or_refuse_cleanly(
+    tmp_path: Path, interval: str, zone: str, chunk: str
+) -> None:
+    path = write(
+        tmp_path,
+        f"""\
+        report: edge
+        endpoint: conversations/aggregates
+        query:
+          interval: {interval}
+          timeZone: {zone}
+          metrics: [nOffered]
+        chunk: {chunk}
+        """,
+    )
+    plan = plan_requests([str(path)], LintOptions(now=datetime(2026, 11, 30, tzinfo=UTC)))
+    assert "AQL009" not in {d.code for d in plan.diagnostics}
+    refused = [d for d in plan.diagnostics if d.code in ("AQL025", "AQL124")]
+    assert bool(refused) == (not plan.requests)

@@ -15,6 +15,7 @@ from aggqlint.diagnostics import Diagnostic, Severity
 from aggqlint.endpoints import all_endpoints
 from aggqlint.lint import LintOptions, lint_payload, lint_text
 from aggqlint.rules import RuleContext, filters
+from aggqlint.ruleset import all_rules
 
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
 QUEUE = "5b0e3c2a-3c1e-4f7e-9a2b-0c4d5e6f7a8b"
@@ -342,6 +343,17 @@ def test_task_management_filter_with_two_queues() -> None:
     )
     assert located(result) == [("AQL312", 9, 9)]
     assert only(result, "AQL312").severity is Severity.WARNING
+    assert only(result, "AQL312").message.startswith(
+        "a second queueId predicate (the first is predicate 1 of this filter);"
+    )
+
+
+def test_the_uuid_rule_says_exactly_where_its_list_of_dimensions_is() -> None:
+    why = all_rules()["AQL308"].why
+    assert "below in this file" not in why
+    assert "data.uuid_dimensions in aggqlint's rules/checks/filters.yaml" in why
+    listed = filters._data()["uuid_dimensions"]
+    assert {"queueId", "userId", "divisionId"} <= set(listed)
 
 
 def test_observation_filter_passes() -> None:

@@ -302,7 +302,7 @@ def test_the_seed_003_team_profiles() -> None:
 
 def test_every_limits_code_is_declared() -> None:
     declared = {code for code, meta in all_rules().items() if meta.family == "limits"}
-    assert declared == {"AQL401", "AQL402", "AQL403", "AQL404", "AQL410", "AQL411"}
+    assert declared == {"AQL401", "AQL402", "AQL403", "AQL404", "AQL405", "AQL410", "AQL411"}
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -363,3 +363,72 @@ def test_no_planned_chunk_holds_more_buckets_than_counted(
     most = limits._buckets_per_chunk(chunk, granularity)
     for begin, end in isotime.split(start, start + timedelta(hours=hours), chunk, UTC, granularity):
         assert isotime.bucket_count(begin, end, granularity, UTC)[0] <= most
+
+
+# --- AQL405 count-below-one ------------------------------------------------------------------
+
+
+def located(text: str) -> list[str]:
+    return [f"{d.location.line}:{d.location.column} {d.code}" for d in lint(text)]
+
+
+def test_zero_and_negative_paging_in_a_details_query_warns() -> None:
+    text = (
+        "report: r\nendpoint: conversations/details\nquery:\n"
+        f"  interval: {DAY}\n  paging: {{pageSize: 0, pageNumber: -1}}\n"
+    )
+    assert located(text) == ["5:22 AQL405", "5:37 AQL405"]
+    size, number = [d for d in lint(text) if d.code == "AQL405"]
+    assert str(size.severity) == "warning"
+    assert size.message == (
+        "'pageSize' is 0: a page of 0 results asks for nothing; the API documents no minimum, "
+        "so this only warns — use 1 or more"
+    )
+    assert number.message.endswith("the first page is 1")
+    assert number.suggestion == "1"
+
+
+def test_string_page_sizes_are_read_as_numbers_and_add_no_error() -> None:
+    text = (
+        "report: r\nendpoint: users/details\nquery:\n"
+        f'  interval: {DAY}\n  paging: {{pageSize: "25", pageNumber: "0"}}\n'
+    )
+    found = lint(text)
+    assert [
+        f"{d.location.line}:{d.location.column} {d.code}"
+        for d in found
+        if d.code.startswith("AQL4")
+    ] == ["5:40 AQL405"]
+    assert all(str(d.severity) != "error" for d in found)
+
+
+def test_top_level_page_size_of_an_async_aggregate_job() -> None:
+    text = (
+        "report: r\nendpoint: conversations/aggregates/jobs\nquery:\n"
+        f"  interval: {DAY}\n  metrics: [nOffered]\n  pageSize: -5\n"
+    )
+    assert located(text) == ["6:13 AQL405"]
+
+
+def test_limit_of_a_top_n_query_and_of_a_detail_job() -> None:
+    top = (
+        "report: r\nendpoint: conversations/aggregates\nquery:\n"
+        f"  interval: {DAY}\n  metrics: [nOffered]\n  groupBy: [queueId]\n"
+        "  queryType: topN\n  limit: 0\n"
+    )
+    assert located(top) == ["8:10 AQL405"]
+    job = (
+        "report: r\nendpoint: conversations/details/jobs\nquery:\n"
+        f"  interval: {DAY}\n  limit: -10\n"
+    )
+    assert located(job) == ["5:10 AQL405"]
+    assert "'limit' is -10: a cap of -10 results asks for nothing" in one(job, "AQL405").message
+
+
+@pytest.mark.parametrize("value", ["1", "25", "100", '"25"', "25.0", "true", '"many"', "null"])
+def test_positive_or_unreadable_counts_are_not_this_rule(value: str) -> None:
+    text = (
+        "report: r\nendpoint: conversations/details\nquery:\n"
+        f"  interval: {DAY}\n  paging: {{pageSize: {value}, pageNumber: 1}}\n"
+    )
+    assert "AQL405" not in {d.code for d in lint(text)}

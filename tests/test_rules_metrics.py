@@ -56,7 +56,7 @@ def test_repeated_metric_points_at_the_second_occurrence() -> None:
     diagnostic = only(result, "AQL502")
     assert diagnostic.severity is Severity.WARNING
     assert diagnostic.message == (
-        "'nOffered' is already item 0 of 'metrics'; the repeat adds nothing"
+        "'nOffered' is already entry 1 of 'metrics'; the repeat adds nothing"
     )
 
 
@@ -263,3 +263,55 @@ def test_the_family_never_raises_on_odd_bodies(body: dict[str, Any], endpoint: s
     context = RuleContext(body, all_endpoints()[endpoint])
     for finding in metrics.check(context):
         assert finding.code.startswith("AQL5")
+
+
+# -- AQL511 missing companion ------------------------------------------------------------------
+
+TASK_QUEUE = "7f0b2c33-9f6e-4ed4-a2e6-1c4b9e2f0a11"
+
+
+def task_metrics(*entries: str) -> list[Diagnostic]:
+    return lint(
+        f"""
+filter:
+  predicates:
+    - {{dimension: queueId, value: {TASK_QUEUE}}}
+groupBy: [queueId]
+metrics:
+{"".join(f"  {entry}{chr(10)}" for entry in entries)}
+""",
+        "taskmanagement/metrics",
+    )
+
+
+def test_due_work_items_need_their_qualifier() -> None:
+    result = task_metrics(
+        "- {name: oWorkitemsDue}",
+        "- {name: oWorkitemsDue, qualifier: Hours72}",
+        "- {name: oWorkitemsOverDue}",
+    )
+    assert [f"{d.location.line}:{d.location.column} {d.code}" for d in result] == ["9:7 AQL511"]
+    missing = only(result, "AQL511")
+    assert missing.severity is Severity.ERROR
+    assert missing.message == (
+        "'oWorkitemsDue' needs a 'qualifier' (Hours24 or Hours72): the SDK's "
+        'TaskManagementQueryMetric says the qualifier is "Required when requesting '
+        'oWorkitemsDue"; add it to this entry'
+    )
+    assert missing.suggestion == "{name: oWorkitemsDue, qualifier: Hours24}"
+
+
+def test_a_qualified_due_metric_in_block_style_is_clean() -> None:
+    result = task_metrics("- name: oWorkitemsDue", "  qualifier: Hours24")
+    assert result == []
+
+
+def test_the_companion_table_names_real_models_fields_and_metrics() -> None:
+    from aggqlint.endpoints import resolve_endpoint
+
+    for rule in metrics._data()["companions"]:
+        for name in rule["endpoints"]:
+            schema = resolve_endpoint(name).schema()
+            model = schema["$defs"][rule["model"]]
+            assert rule["requires"] in model["properties"]
+            assert set(rule["names"]) <= set(model["properties"][rule["key"]]["enum"])

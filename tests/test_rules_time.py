@@ -548,7 +548,7 @@ def test_the_seed_004_suggestion_is_its_right_way() -> None:
 
 def test_every_time_code_is_declared() -> None:
     declared = {code for code, meta in all_rules().items() if meta.family == "time"}
-    numbers = [101, 102, 103, 104, 105, 106, 107, 108, 110, 111, 112, 113, 120, 121, 122]
+    numbers = [101, 102, 103, 104, 105, 106, 107, 108, 110, 111, 112, 113, 120, 121, 122, 123, 124]
     assert declared == {f"AQL{n}" for n in numbers}
 
 
@@ -669,3 +669,123 @@ def test_times_lands_on_the_same_boundary_as_stepping(
     count, even = isotime.bucket_count(begin, boundary, size, tz)
     assert even
     assert count == k or boundary == begin
+
+
+# --- open-ended intervals (an end in year 9999) --------------------------------------------
+
+OPEN_END = "2026-01-01T00:00:00Z/9999-12-31T23:59:59Z"
+
+
+def codes_at(text: str) -> list[str]:
+    return [f"{d.location.line}:{d.location.column} {d.code}" for d in lint(text)]
+
+
+def test_an_open_ended_interval_warns_about_the_future_and_keeps_the_other_findings() -> None:
+    text = interval(OPEN_END, "granularity: P1D", "timeZone: Europe/Lodnon")
+    # No AQL112 either: whole buckets up to 9999 would be advice to end in 9999 again.
+    assert codes_at(text) == ["4:13 AQL108", "7:13 AQL113"]
+    future = one(text, "AQL108")
+    assert "ends at 9999-12-31T23:59:59.000Z, after now" in future.message
+    assert "an end in year 9999 does not make an open-ended interval (the API has none)" in (
+        future.message
+    )
+
+
+def test_an_open_end_west_of_utc_is_past_year_9999_and_still_only_warns() -> None:
+    text = interval("2026-01-01T00:00:00-05:00/9999-12-31T23:59:59-05:00", "granularity: P1M")
+    assert codes_at(text) == ["4:13 AQL108"]
+    assert "an end in year 9999" in one(text, "AQL108").message
+
+
+def test_a_windowed_open_end_in_a_details_query_keeps_the_limits_findings() -> None:
+    text = (
+        "report: r\nendpoint: conversations/details\nquery:\n"
+        f"  interval: {OPEN_END}\n  paging: {{pageSize: 25, pageNumber: 1}}\n"
+    )
+    assert codes_at(text) == ["4:13 AQL108", "4:13 AQL401"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00Z/9999-12-31T23:59:59Z",
+        "0001-01-01T00:00:00Z/9999-12-31T23:59:59.999Z",
+        "9999-12-31T00:00:00Z/9999-12-31T23:59:59Z",
+        "2026-01-01T00:00:00Z/P999999Y",
+        "2026-01-01T00:00:00Z/PT99999999999H",
+        "P999999Y/2026-01-01T00:00:00Z",
+        "0001-01-01T00:00:00+05:00/0001-01-02T00:00:00Z",
+    ],
+)
+@pytest.mark.parametrize("granularity", ["P1D", "PT1H", "P1M", "P9999Y", "PT99999999999H"])
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Pacific/Kiritimati"])
+def test_intervals_at_the_ends_of_the_calendar_never_crash_a_family(
+    value: str, granularity: str, zone: str
+) -> None:
+    text = interval(value, f"granularity: {granularity}", f"timeZone: {zone}", envelope="")
+    assert "AQL009" not in {d.code for d in lint(text)}
+    chunked = text + f"chunk: {granularity}\nwindows: [{value}]\n"
+    assert "AQL009" not in {d.code for d in lint(chunked)}
+
+
+# --- AQL123 nothing-to-split, AQL124 chunk-cannot-be-planned -------------------------------
+
+OBSERVATION = (
+    "report: r\nendpoint: users/observations\nquery:\n"
+    "  filter: {type: or, predicates: [{dimension: userId, value: "
+    "3b2a1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}]}\n"
+    "  metrics: [oActiveQueues]\n"
+)
+
+
+def test_windows_and_chunk_on_a_query_without_an_interval() -> None:
+    text = OBSERVATION + "windows: [2026-11-01T00:00:00Z/2026-11-02T00:00:00Z]\nchunk: PT1H\n"
+    # Neither AQL121 nor AQL108 (a window in the future): there is nothing to cut or window.
+    assert codes_at(text) == ["6:10 AQL123", "7:8 AQL123"]
+    windows, chunk = [d for d in lint(text) if d.code == "AQL123"]
+    assert windows.message == (
+        "'windows' sets each request's interval, but a users/observations query has no "
+        "'interval' (it reports the current state), so there is nothing to window: remove "
+        "'windows'"
+    )
+    assert chunk.message.startswith("'chunk' cuts the interval, but a users/observations query")
+
+
+def test_chunk_on_an_activity_query() -> None:
+    text = (
+        "report: r\nendpoint: routing/activity\nquery:\n"
+        "  metrics: [{metric: oWaiting}]\n  groupBy: [queueId]\nchunk: P1D\n"
+    )
+    assert "6:8 AQL123" in codes_at(text)
+
+
+def test_a_daily_chunk_up_to_year_9999_is_refused_without_making_the_windows() -> None:
+    text = interval(OPEN_END, envelope="chunk: P1D\n")
+    [found] = [d for d in lint(text) if d.code == "AQL124"]
+    assert (found.location.line, found.location.column) == (3, 8)
+    assert found.message == (
+        "'chunk' P1D cuts the interval into more than 100,000 requests, the most aggqlint plans "
+        "for one definition; use a longer chunk or a shorter interval (an end in year 9999 is "
+        "not open-ended to the API)"
+    )
+
+
+def test_chunks_near_the_cap_are_counted_exactly() -> None:
+    # 95,688 months, but on a weekly grid each request holds 4 whole weeks: 103,906 requests.
+    text = interval(OPEN_END, "granularity: P1W", envelope="chunk: P1M\n")
+    assert "3:8 AQL124" in codes_at(text)
+    monthly = interval(OPEN_END, "granularity: P1D", envelope="chunk: P1M\n")
+    assert "AQL124" not in {d.code for d in lint(monthly)}
+
+
+def test_a_chunk_cannot_cut_an_interval_at_year_1_west_of_utc() -> None:
+    text = interval(
+        "0001-01-01T00:00:00Z/0001-03-01T00:00:00Z",
+        "timeZone: America/New_York",
+        envelope="chunk: P1D\n",
+    )
+    [found] = [d for d in lint(text) if d.code == "AQL124"]
+    assert (found.location.line, found.location.column) == (5, 13)
+    assert "'interval' starts too close to year 1 for calendar arithmetic in America/New_York" in (
+        found.message
+    )

@@ -52,10 +52,12 @@ __all__ = [
     "IntervalErrorKind",
     "IntervalForm",
     "IntervalPart",
+    "TooManyWindows",
     "add",
     "bucket_count",
     "format_instant",
     "is_valid_timezone",
+    "least_windows",
     "load_timezone",
     "parse_duration",
     "parse_instant",
@@ -767,9 +769,11 @@ def split(
     with calendar units it is decided per window (P1M with P1D gives 28-31 days). If the chunk is
     shorter than one granularity bucket, windows are single buckets, longer than ``chunk``.
 
-    Raises :class:`ValueError` for ``end < start``, a zero ``chunk``/``align``, or more than
-    ``limit`` windows (and :class:`OverflowError` as :func:`bucket_count` does). Fast: fixed
-    lengths are pure arithmetic, otherwise one or two additions per window.
+    Raises :class:`ValueError` for ``end < start`` or a zero ``chunk``/``align``,
+    :class:`TooManyWindows` (a ValueError) for more than ``limit`` windows, and
+    :class:`OverflowError` as :func:`bucket_count` does. Fast: fixed lengths are pure
+    arithmetic, otherwise one or two additions per window; more than ``limit`` windows is found
+    out before any window is made (a P1D chunk over 8,000 years costs nothing).
     """
     start, end = _aware(start).astimezone(_UTC), _aware(end).astimezone(_UTC)
     if end < start:
@@ -780,19 +784,20 @@ def split(
         return []
     if c_months or c_days or a_months or a_days:
         _check_localizable(start, tz)
-    too_many = f"split: more than {limit} windows"
+    too_many = TooManyWindows(limit)
+    if least_windows(start, end, chunk, tz, align, cap=limit) > limit:
+        raise too_many
     edges = [start]  # UTC
 
     if not c_months and not c_days and not a_months and not a_days:
         step = c_micros if align is None else max(1, c_micros // a_micros) * a_micros
         total = (end - start) // timedelta(microseconds=1)
-        if -(-total // step) > limit:
-            raise ValueError(too_many)
-        delta = timedelta(microseconds=step)
-        edge = start + delta
-        while edge < end:
-            edges.append(edge)
-            edge += delta
+        count = -(-total // step)
+        if count > limit:
+            raise too_many
+        # Edge k as start + k × step, below end: never a datetime past year 9999, and no
+        # timedelta built from a step longer than datetime can hold.
+        edges.extend(start + timedelta(microseconds=k * step) for k in range(1, count))
     elif align is None:
         current = start
         while True:
@@ -802,7 +807,7 @@ def split(
             if nxt >= end:
                 break
             if len(edges) >= limit:
-                raise ValueError(too_many)
+                raise too_many
             edges.append(nxt)
             current = nxt
     else:
@@ -839,13 +844,41 @@ def split(
             if nxt <= current:  # a zero-length bucket (a whole-day DST gap): skip it
                 continue
             if len(edges) >= limit:
-                raise ValueError(too_many)
+                raise too_many
             edges.append(nxt)
             if len(cache) > 64:
                 cache = {index: nxt}
 
     edges.append(end)
     return list(pairwise(edges))
+
+
+class TooManyWindows(ValueError):
+    """:func:`split` would make more than ``limit`` windows."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit:,} windows")
+        self.limit = limit
+
+
+def least_windows(
+    start: datetime,
+    end: datetime,
+    chunk: Duration,
+    tz: tzinfo,
+    align: Duration | None = None,
+    cap: int | None = None,
+) -> int:
+    """A lower bound on how many windows :func:`split` cuts ``[start, end)`` into, in
+    O(log n) additions: no window is longer than ``chunk`` unless it is a single ``align``
+    bucket, so there are at least as many windows as the fewer of chunks and buckets. With
+    ``cap``, a count above it is returned as ``cap + 1``. Raises as :func:`bucket_count`."""
+    if _aware(end) <= _aware(start):
+        return 0
+    count, _ = bucket_count(start, end, chunk, tz, cap)
+    if align is not None:
+        count = min(count, bucket_count(start, end, align, tz, cap)[0])
+    return count
 
 
 def _check_localizable(dt: datetime, tz: tzinfo) -> None:

@@ -15,13 +15,11 @@ from aggqlint.definition import ReportDefinition
 from aggqlint.diagnostics import Diagnostic, Location, Severity, pointer_join
 from aggqlint.endpoints import Endpoint
 from aggqlint.lint import CheckedFile, LintOptions, LintResult, lint_paths, lint_payload
-from aggqlint.policy import Policy, limit_for
+from aggqlint.policy import Policy
+from aggqlint.rules import time as timing
 from aggqlint.ruleset import rule
 
 METHOD = "POST"  # every analytics query, sync or job, is a POST of the body
-# A definition that would expand into more requests than this is a mistake (PT1M over a
-# year), not a plan anyone means to send.
-MAX_REQUESTS_PER_DEFINITION = 100_000
 _EXPANSION_CODE = "AQL025"  # invalid-envelope: windows/chunk that cannot be expanded
 
 
@@ -211,6 +209,11 @@ def _slots(
 ) -> Iterator[_Slot]:
     chunk = _chunk(definition, endpoint, policy)
     in_body = pointer_join(definition.body_pointer, "interval")
+    if "interval" not in endpoint.schema().get("properties", {}):
+        # Observation, activity and status queries: check reports this first (AQL123).
+        for field, present in (("windows", definition.windows), ("chunk", chunk)):
+            if present:
+                raise _ExpansionError(f"/{field}", timing.no_interval(endpoint.name, field))
     sources: list[tuple[Any, str]]
     if definition.windows:
         sources = [(w, f"/windows/{i}") for i, w in enumerate(definition.windows) if w is not None]
@@ -224,21 +227,26 @@ def _slots(
             yield _Slot(i, text, pointer)
         return
     tz, align = _zone(body), _granularity(body)
+    most = timing.max_requests()
     count = 0
-    for text, pointer in sources:
+    for index, (text, pointer) in enumerate(sources):
         if not isinstance(text, str):
             raise _ExpansionError(pointer, "cannot split the query into chunks: it has no interval")
+        label = f"window {index + 1}" if definition.windows else "'interval'"
+        interval = None
         try:
             interval = isotime.parse_interval(text, tz)
             edges = isotime.split(
-                interval.start,
-                interval.end,
-                chunk,
-                tz,
-                align,
-                limit=MAX_REQUESTS_PER_DEFINITION - count,
+                interval.start, interval.end, chunk, tz, align, limit=most - count
             )
-        except ValueError as err:  # IntervalError is a ValueError, and so is "too many windows"
+        except isotime.TooManyWindows:  # found before any window is made (AQL124 in check)
+            written = timing.chunk_size(definition.chunk)
+            message = timing.too_many(chunk, most, bool(definition.windows), interval, written)
+            raise _ExpansionError("/chunk", message) from None
+        except OverflowError:  # year 1 west of UTC (AQL124 in check)
+            message = timing.out_of_range(label, chunk, timing.zone_label(tz))
+            raise _ExpansionError(pointer, message) from None
+        except ValueError as err:  # unreadable or backwards: AQL10x in check
             raise _ExpansionError(
                 pointer, f"cannot split '{text}' into chunks of {chunk}: {err}"
             ) from None
@@ -254,7 +262,10 @@ def _likeness(pointer: str, start: datetime, end: datetime, tz: tzinfo, now: dat
     The rest of the body is the same, and the chunks are cut from one interval on one
     granularity grid, so alignment is inherited. This keeps 10,000 chunks to a few dozen
     checks."""
-    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    try:
+        local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    except OverflowError:  # an end at year 1 or 9999 that the zone cannot show: not alike
+        return (pointer, start, end)
     return (
         pointer,
         end - start,
@@ -281,15 +292,7 @@ def _chunk(
         ) from None
     if chunk.is_zero:
         raise _ExpansionError("/chunk", f"chunk '{definition.chunk}' is zero")
-    limit = limit_for(policy.limits, endpoint.name, "max-interval")
-    if isinstance(limit, str):
-        try:
-            maximum = isotime.parse_duration(limit)
-        except ValueError:
-            return chunk  # an unreadable limit is the config's problem, reported there
-        if not maximum.is_zero and maximum.nominal_seconds() < chunk.nominal_seconds():
-            return maximum
-    return chunk
+    return timing.sent_chunk(chunk, policy.limits, endpoint.name)
 
 
 def _zone(body: dict[str, Any]) -> tzinfo:

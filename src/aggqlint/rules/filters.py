@@ -135,8 +135,9 @@ def _single_queue(part: _Part) -> Iterator[Finding]:
         yield Finding(
             "AQL312",
             pointer_join(part.pointer, "predicates", index),
-            f"a second queueId predicate (the first is item {queues[0]}); the task management "
-            "observation query takes a single queue, so query one queue per request",
+            f"a second queueId predicate (the first is predicate {queues[0] + 1} of this "
+            "filter); the task management observation query takes a single queue, so query "
+            "one queue per request",
         )
 
 

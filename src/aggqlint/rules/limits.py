@@ -38,6 +38,7 @@ class _Limits:
 
 def check(context: RuleContext) -> Iterator[Finding]:
     fields = context.endpoint.schema().get("properties", {})
+    yield from _counts(context.body, fields)
     if "interval" not in fields:
         return
     body = context.body
@@ -300,6 +301,42 @@ def _paging(context: RuleContext) -> Iterator[Finding]:
             f"or export with {name}/jobs",
             str(most),
         )
+
+
+def _counts(body: dict[str, Any], fields: dict[str, Any]) -> Iterator[Finding]:
+    """pageSize, pageNumber and limit below 1: no minimum is documented, so a warning."""
+    for pointer, meaning in _data()["counts"]["fields"].items():
+        keys = pointer.split("/")[1:]
+        if keys[0] not in fields:
+            continue  # another model's field: the schema layer reports it
+        value: Any = body
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        count = _integer(value)
+        if count is None or count >= 1:
+            continue
+        name = keys[-1]
+        said = meaning["say"].format(value=count)
+        first = meaning["first"]
+        advice = f"the first page is {first}" if first is not None else "use 1 or more"
+        yield Finding(
+            "AQL405",
+            pointer,
+            f"'{name}' is {count}: {said} asks for nothing; the API documents no minimum, so "
+            f"this only warns — {advice}",
+            str(first) if first is not None else None,
+        )
+
+
+def _integer(value: Any) -> int | None:
+    """A whole number, also written as a float (25.0) or a string ("25", "-1")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,18}\s*", value):
+        return int(value)
+    return value if isinstance(value, int) else None
 
 
 def _number(value: Any) -> int | None:

@@ -7,10 +7,12 @@ ranked query without its sort metric, views that clash with metrics or slice not
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
 from aggqlint import catalog
+from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.rules import RuleContext
 from aggqlint.rules.filters import number
@@ -36,6 +38,45 @@ def check(context: RuleContext) -> Iterator[Finding]:
     views = body.get("views")
     if isinstance(views, list):
         yield from _views(views, requested, vocabulary.metrics)
+    yield from _companions(body, context.endpoint.name, schema)
+
+
+def _companions(body: dict[str, Any], endpoint: str, schema: dict[str, Any]) -> Iterator[Finding]:
+    """A metric entry without the field the facts say it needs ("required when requesting
+    oWorkitemsDue"); the table, with its sources, is in rules/checks/metrics.yaml."""
+    for rule in _data()["companions"]:
+        entries = body.get(rule["list"])
+        if endpoint not in rule["endpoints"] or not isinstance(entries, list):
+            continue
+        field = rule["requires"]
+        choices = (
+            schema.get("$defs", {}).get(rule["model"], {}).get("properties", {}).get(field, {})
+        ).get("enum", [])
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or entry.get(field) is not None:
+                continue
+            name = entry.get(rule["key"])
+            if name not in rule["names"]:
+                continue
+            fixed = {**entry, field: choices[0]} if choices else None
+            options = f" ({' or '.join(choices)})" if choices else ""
+            yield Finding(
+                "AQL511",
+                pointer_join("", rule["list"], index),
+                f"'{name}' needs a '{field}'{options}: {rule['says']}; add it to this entry",
+                _flow(fixed) if fixed else None,
+            )
+
+
+def _flow(entry: dict[str, Any]) -> str:
+    """A metric object as one YAML flow mapping, the way these entries are usually written."""
+    return "{" + ", ".join(f"{key}: {value}" for key, value in entry.items()) + "}"
+
+
+@functools.cache
+def _data() -> dict[str, Any]:
+    data: dict[str, Any] = load_yaml("rules", "checks/metrics.yaml")["data"]
+    return data
 
 
 def _empty_required(
@@ -63,7 +104,8 @@ def _repeats(values: Any, prop: str) -> Iterator[Finding]:
             yield Finding(
                 "AQL502",
                 pointer_join("", prop, index),
-                f"'{key[0]}' is already item {first[key]} of '{prop}'; the repeat adds nothing",
+                f"'{key[0]}' is already entry {first[key] + 1} of '{prop}'; the repeat adds "
+                "nothing",
             )
         else:
             first[key] = index

@@ -63,7 +63,10 @@ def check(context: RuleContext) -> Iterator[Finding]:
     tz = zone(body) if "timeZone" in fields else UTC
     if "interval" in fields:
         yield from _invented_end(body, fields)
-    for span in spans(context, tz):
+    else:
+        yield from _nothing_to_split(context)
+    written = spans(context, tz)
+    for span in written:
         if span.interval is None:
             yield _unreadable(span, body, fields)
             continue
@@ -72,9 +75,13 @@ def check(context: RuleContext) -> Iterator[Finding]:
             continue
         yield from _half_open(span)
         yield from _future(span, now)
-        if size is not None:
+        # An end in year 9999 stands for "no end" (AQL108 says so): whole buckets up to it
+        # would be advice to end in 9999 again.
+        if size is not None and not _open_ended(span.interval.end):
             yield from _fit(span, size, tz, zone_name(body))
     yield from _chunk(context, size)
+    if "interval" in fields:
+        yield from _planned(context, written, size, tz)
 
 
 # --- interval and windows ------------------------------------------------------------------
@@ -242,7 +249,10 @@ def _next_midnight(end: str) -> str | None:
     last_moment = wall.microsecond == 0 or wall.microsecond >= 999_000
     if (wall.hour, wall.minute, wall.second) != (23, 59, 59) or not last_moment:
         return None
-    fixed = shapes.half_open_end(end)
+    try:
+        fixed = shapes.half_open_end(end)
+    except OverflowError:  # the last day of year 9999 has no next midnight
+        return None
     return fixed if fixed != end else None
 
 
@@ -274,14 +284,29 @@ def _at(body: dict[str, Any], pointer: str) -> Any:
 
 def _future(span: Span, now: datetime) -> Iterator[Finding]:
     assert span.interval is not None
-    if span.interval.end > now:
-        yield Finding(
-            "AQL108",
-            span.pointer,
-            f"{span.label} ends at {isotime.format_instant(span.interval.end)}, after now "
-            f"({isotime.format_instant(now)}): there is no data yet for the rest, so the last "
-            "buckets come back empty or partial (--now fixes 'now' for reproducible runs)",
+    end = span.interval.end
+    if end <= now:
+        return
+    message = (
+        f"{span.label} ends at {isotime.format_instant(end)}, after now "
+        f"({isotime.format_instant(now)}): there is no data yet for the rest, so the last "
+        "buckets come back empty or partial"
+    )
+    if _open_ended(end):
+        message += (
+            f"; an end in year {end.year} does not make an open-ended interval (the API has "
+            "none), it asks for every bucket up to that date — end at the last moment you "
+            "need data for"
         )
+    yield Finding("AQL108", span.pointer, message + " (--now fixes 'now' for reproducible runs)")
+
+
+def _open_ended(end: datetime) -> bool:
+    """An end at the last day datetime can hold: 9999-12-31 stands for "no end" in code."""
+    try:
+        return end.astimezone(UTC).year == 9999
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past year 9999 in UTC
+        return True
 
 
 # --- granularity ---------------------------------------------------------------------------
@@ -432,7 +457,7 @@ def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
             "AQL120", "/../chunk", f"'chunk' {text} is zero; it needs a length such as PT4H or P1D"
         )
         return
-    if context.windows:
+    if context.windows and "interval" in _fields(context):  # else AQL123 says it all
         yield Finding(
             "AQL121",
             "/../chunk",
@@ -449,14 +474,131 @@ def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
         )
 
 
+def _nothing_to_split(context: RuleContext) -> Iterator[Finding]:
+    """windows/chunk on a query whose model has no interval: plan refuses to expand it."""
+    if context.windows:
+        yield Finding("AQL123", "/../windows", no_interval(context.endpoint.name, "windows"))
+    if context.chunk is not None:
+        yield Finding("AQL123", "/../chunk", no_interval(context.endpoint.name, "chunk"))
+
+
+def no_interval(endpoint: str, field: str) -> str:
+    """Why a definition's windows or chunk cannot be planned for this endpoint (also plan's)."""
+    what = "sets each request's interval" if field == "windows" else "cuts the interval"
+    return (
+        f"'{field}' {what}, but a {endpoint} query has no 'interval' (it reports the "
+        f"current state), so there is nothing to {'window' if field == 'windows' else 'cut'}: "
+        f"remove '{field}'"
+    )
+
+
+def _planned(
+    context: RuleContext, found: list[Span], size: Duration | None, tz: tzinfo
+) -> Iterator[Finding]:
+    """What plan refuses when it cuts the intervals into chunks, said here first."""
+    written = chunk_size(context.chunk)
+    if written is None:
+        return
+    chunk = sent_chunk(written, context.limits, context.endpoint.name)
+    # plan cuts the windows when there are any, else the body's interval.
+    sent = [s for s in found if s.is_forward and s.is_window == bool(context.windows)]
+    most = max_requests()
+    total = 0
+    for span in sent:
+        assert span.interval is not None
+        try:
+            total += _requests(span.interval, chunk, tz, size, most - total)
+        except OverflowError:
+            yield Finding("AQL124", span.pointer, out_of_range(span.label, chunk, zone_label(tz)))
+            return
+        if total > most:
+            yield Finding(
+                "AQL124",
+                "/../chunk",
+                too_many(chunk, most, bool(context.windows), span.interval, written),
+            )
+            return
+
+
+def _requests(
+    interval: Interval, chunk: Duration, tz: tzinfo, size: Duration | None, room: int
+) -> int:
+    """How many requests plan cuts the interval into, or room + 1 for "more than room".
+    A lower bound costs a few additions; windows are longer than half a chunk, so only a
+    bound within a factor two of the room needs the exact cut plan makes."""
+    start, end = interval.start, interval.end
+    bound = isotime.least_windows(start, end, chunk, tz, size, cap=room)
+    if bound > room or 2 * bound + 2 <= room:
+        return bound
+    try:
+        return len(isotime.split(start, end, chunk, tz, size, limit=room))
+    except isotime.TooManyWindows:
+        return room + 1
+
+
+def sent_chunk(chunk: Duration, limits: Any, endpoint: str) -> Duration:
+    """The chunk plan cuts with: the definition's, or the profile's max-interval when that is
+    shorter (AQL410 says so; plan then respects the profile)."""
+    limit = None
+    if isinstance(limits, dict):
+        per_endpoint = limits.get("endpoints")
+        own = per_endpoint.get(endpoint) if isinstance(per_endpoint, dict) else None
+        limit = own.get("max-interval") if isinstance(own, dict) else None
+        limit = limit if limit is not None else limits.get("max-interval")
+    maximum = chunk_size(limit) if isinstance(limit, str) else None
+    if maximum is not None and maximum.nominal_seconds() < chunk.nominal_seconds():
+        return maximum
+    return chunk
+
+
+def max_requests() -> int:
+    """The most requests plan makes for one definition (rules/limits.yaml)."""
+    most: int = load_yaml("rules", "limits.yaml")["plan"]["max-requests"]
+    return most
+
+
+def too_many(
+    chunk: Duration,
+    most: int,
+    windows: bool,
+    interval: Interval | None,
+    written: Duration | None = None,
+) -> str:
+    what = "the windows" if windows else "the interval"
+    shown = f"'chunk' {chunk}"
+    if written is not None and written != chunk:
+        shown = f"'chunk' {written}, shortened to the profile's max-interval {chunk},"
+    message = (
+        f"{shown} cuts {what} into more than {most:,} requests, the most aggqlint plans for one "
+        "definition; use a longer chunk or a shorter interval"
+    )
+    if interval is not None and _open_ended(interval.end):
+        message += f" (an end in year {interval.end.year} is not open-ended to the API)"
+    return message
+
+
+def out_of_range(label: str, chunk: Duration, zone_text: str) -> str:
+    return (
+        f"{label} starts too close to year 1 for calendar arithmetic in {zone_text}, so it "
+        f"cannot be cut into chunks of {chunk}; start it later"
+    )
+
+
+def zone_label(tz: tzinfo) -> str:
+    return str(getattr(tz, "key", None) or tz)
+
+
 # --- shared helpers ------------------------------------------------------------------------
 
 
 def spans(context: RuleContext, tz: tzinfo) -> list[Span]:
-    """The body's interval (when its model has one) and each window, read in zone tz."""
-    found = []
+    """The body's interval and each window, read in zone tz, when the query's model has an
+    interval (windows on one without are AQL123, and nothing else is said about them)."""
+    found: list[Span] = []
+    if "interval" not in _fields(context):
+        return found
     text = context.body.get("interval")
-    if "interval" in _fields(context) and isinstance(text, str):
+    if isinstance(text, str):
         found.append(_read(text, "/interval", "'interval'", False, tz))
     for index, window in enumerate(context.windows):
         if window is not None:
