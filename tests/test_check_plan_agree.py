@@ -42,9 +42,9 @@ REFUSALS = [
     (
         "windows, no interval in the model",
         OBSERVATION + "windows: [2026-11-01T00:00:00Z/2026-11-02T00:00:00Z]\n",
-        "9:10 AQL123",
+        "9:1 AQL123",
     ),
-    ("chunk, no interval in the model", OBSERVATION + "chunk: PT1H\n", "9:8 AQL123"),
+    ("chunk, no interval in the model", OBSERVATION + "chunk: PT1H\n", "9:1 AQL123"),
     ("chunk, no interval in the body", aggregate(envelope="chunk: P1D\n"), "4:3 AQL203"),
     (
         "unreadable interval",
@@ -135,3 +135,25 @@ def test_a_chunk_shortened_by_the_profile_is_counted_as_plan_cuts_it(tmp_path: P
     plan = plan_result(LintResult([dataclasses.replace(checked, diagnostics=[])]), NOW)
     [refused] = [d for d in plan.diagnostics if d.code == "AQL025"]
     assert refused.message == reported.message
+
+
+def test_windows_supply_the_interval_so_check_and_plan_both_accept_a_body_without_one(
+    tmp_path: Path,
+) -> None:
+    text = aggregate(
+        envelope="windows:\n"
+        "  - 2026-11-02T08:00:00Z/2026-11-02T12:00:00Z\n"
+        "  - 2026-11-02T13:00:00Z/2026-11-02T17:00:00Z\n"
+    )
+    result = lint_paths([str(_definition(tmp_path, text))], LintOptions(now=NOW))
+    assert [d.code for d in result.diagnostics] == []
+    plan = plan_result(result, NOW)
+    assert [r.body["interval"] for r in plan.requests] == [
+        "2026-11-02T08:00:00Z/2026-11-02T12:00:00Z",
+        "2026-11-02T13:00:00Z/2026-11-02T17:00:00Z",
+    ]
+    # A chunk cuts the body's own interval: without one, it is still required.
+    chunked = lint_paths(
+        [str(_definition(tmp_path, aggregate(envelope="chunk: P1D\n")))], LintOptions(now=NOW)
+    )
+    assert [(d.code, d.location.line) for d in chunked.diagnostics] == [("AQL203", 4)]

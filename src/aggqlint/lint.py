@@ -282,6 +282,8 @@ def _check_body(
     from aggqlint.rules import RuleContext, run_families
 
     findings = check_body(body, endpoint, scalars)
+    if windows:  # plan makes each window a request's interval: the body needs none of its own
+        findings = [f for f in findings if not _interval_required(f)]
     if not isinstance(body, dict):  # lint_payload takes what the caller built; rules need a dict
         return findings
     # The rules judge the body as the server reads it: a field written as null is absent
@@ -289,6 +291,12 @@ def _check_body(
     served = without_nulls(body, endpoint)
     context = RuleContext(served, endpoint, windows, chunk, limits, now, in_envelope)
     return findings + _family_findings(run_families(context))
+
+
+def _interval_required(finding: Finding) -> bool:
+    return (
+        finding.code == "AQL203" and not finding.pointer and finding.data.get("field") == "interval"
+    )
 
 
 def _document_findings(value: Any) -> list[Finding]:

@@ -477,9 +477,13 @@ def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
 def _nothing_to_split(context: RuleContext) -> Iterator[Finding]:
     """windows/chunk on a query whose model has no interval: plan refuses to expand it."""
     if context.windows:
-        yield Finding("AQL123", "/../windows", no_interval(context.endpoint.name, "windows"))
+        yield Finding(
+            "AQL123", "/../windows", no_interval(context.endpoint.name, "windows"), at_key=True
+        )
     if context.chunk is not None:
-        yield Finding("AQL123", "/../chunk", no_interval(context.endpoint.name, "chunk"))
+        yield Finding(
+            "AQL123", "/../chunk", no_interval(context.endpoint.name, "chunk"), at_key=True
+        )
 
 
 def no_interval(endpoint: str, field: str) -> str:
