@@ -157,7 +157,7 @@ def test_hook_definition() -> None:
     by_id = {hook["id"]: hook for hook in hooks}
     hook = by_id["aggqlint"]
     assert (hook["entry"], hook["language"], hook["types_or"]) == (
-        "aggqlint check",
+        "aggqlint check --force-exclude",
         "python",
         ["yaml", "json"],
     )
@@ -183,3 +183,23 @@ def test_default_files_pattern(path: str, checked: bool) -> None:
     (hook,) = [hook for hook in hooks if hook["id"] == "aggqlint"]
     pattern = re.compile(hook["files"])  # pre-commit applies `files` with re.search
     assert bool(pattern.search(path)) is checked
+
+
+def test_the_hook_keeps_the_config_excludes(project: Path, cache_dir: Path) -> None:
+    # pre-commit names every file; the hook's --force-exclude applies aggqlint's own excludes.
+    drafts = project / "reports" / "drafts"
+    drafts.mkdir(parents=True, exist_ok=True)
+    (drafts / "wip.yaml").write_text(BAD, encoding="utf-8")
+    (project / "aggqlint.toml").write_text('extend-exclude = ["reports/drafts/"]\n', "utf-8")
+    try:
+        passed = _pre_commit(project, cache_dir)
+        output = passed.stdout + passed.stderr
+        assert passed.returncode == 0, output
+        assert "wip.yaml" not in output
+        (project / "aggqlint.toml").unlink()
+        failed = _pre_commit(project, cache_dir)
+        assert failed.returncode == 1
+        assert "reports/drafts/wip.yaml:5:13: AQL201" in failed.stdout + failed.stderr
+    finally:
+        shutil.rmtree(drafts)
+        (project / "aggqlint.toml").unlink(missing_ok=True)

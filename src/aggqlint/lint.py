@@ -145,7 +145,7 @@ def _check_source(
     all_findings: list[Finding] = []
     for document in source.documents:
         if document.failure is not None:
-            if walked and not hint and _unrelated(document.partial):
+            if walked and not hint and _unrelated(document):
                 # A CloudFormation template's `!Ref` found by walking: not ours to refuse.
                 diagnostics.append(_locate(_skipped(document), "", source, document))
                 continue
@@ -183,9 +183,12 @@ def _check_source(
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
 
 
-def _unrelated(partial: Any) -> bool:
-    """What was read of a failed document, before the problem, shows it is something else: a
-    mapping with keys, none of them a report's or a query body's."""
+def _unrelated(document: Document) -> bool:
+    """A syntax problem (a tag aggqlint refuses, say) in a document whose keys read before it
+    are no report's or query body's. Size and depth limits (AQL006) are always reported."""
+    partial = document.partial
+    if document.failure is None or document.failure.finding.code != "AQL001":
+        return False
     return isinstance(partial, dict) and bool(partial) and not looks_like_report(partial)
 
 
