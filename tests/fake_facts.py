@@ -264,7 +264,11 @@ def _check_scalar(
     allowed = spec.get("enum")
     if allowed is not None:
         extras = DOCUMENTED_EXTRAS.get((owner, name), frozenset())
-        if value not in allowed and value not in extras:
+        # Case: production queries written with upper-case `AND` were accepted, and the facts
+        # do not say the server matches enums by case, so a case-only difference passes (as
+        # aggqlint's AQL207 only warns).
+        folded = {str(item).casefold() for item in (*allowed, *extras)}
+        if str(value).casefold() not in folded:
             return _invalid_value(value, path, ", ".join(allowed))
     return None
 
