@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from aggqlint.cli import cli
-from aggqlint.ruledocs import UnknownRule, lookup, selector
+from aggqlint.codes import UnknownRule, lookup, selector
 from aggqlint.ruleset import all_rules
 
 
