@@ -44,7 +44,42 @@ def as_dict(meta: RuleMeta) -> dict[str, Any]:
         "why": meta.why,
         "bad": meta.bad,
         "good": meta.good,
+        "config": meta.config,
+        "filename": meta.filename,
+        "args": list(meta.args),
+        "walk": meta.walk,
+        "example": "none" if meta.no_example_reason else "file",
+        "example_reason": meta.no_example_reason,
+        "options": rule_options(meta),
+        "fixable": meta.fixable,
     }
+
+
+def rule_options(meta: RuleMeta) -> dict[str, Any]:
+    """The rule's own options (name -> type, default, meaning). None are declared per rule
+    yet; the limits' max-interval/max-buckets come here once the registry declares them."""
+    return {}
+
+
+_FIXES = {
+    "safe": "safe (the fix keeps the query's meaning)",
+    "unsafe": "unsafe (a fix may change the query's meaning; read it before applying)",
+}
+
+
+def _fix_line(meta: RuleMeta) -> list[str]:
+    return [f"Fix: {_FIXES[meta.fixable]}."] if meta.fixable else []
+
+
+def _how_checked(meta: RuleMeta) -> str | None:
+    """The command the examples are checked with, when it is more than `check FILE`."""
+    if meta.config is None and not meta.args and not meta.walk and meta.filename == "example.yaml":
+        return None
+    target = "." if meta.walk else meta.filename
+    command = " ".join(["aggqlint check", target, *meta.args])
+    found = f"found in the folder as {meta.filename}" if meta.walk else f"saved as {meta.filename}"
+    beside = ", with the aggqlint.toml below beside it" if meta.config is not None else ""
+    return f"Each example is {found}{beside}, and checked with: {command}"
 
 
 def render_list(rules: Iterable[RuleMeta]) -> str:
@@ -69,7 +104,8 @@ def render_list(rules: Iterable[RuleMeta]) -> str:
 
 
 def render_rule(meta: RuleMeta) -> str:
-    """`aggqlint rules CODE`: what the rule checks, why, its default severity and examples."""
+    """`aggqlint rules CODE`: what the rule checks, why, its default severity and examples,
+    whole, with the config and arguments they are checked with."""
     lines = [
         f"{meta.code} {meta.name}",
         f"default severity: {meta.severity}; family: {meta.family} ({meta.family_title})",
@@ -78,15 +114,28 @@ def render_rule(meta: RuleMeta) -> str:
     ]
     if meta.why:
         lines += ["", *textwrap.wrap(f"Why: {meta.why}", WIDTH)]
+    lines += ["", *_fix_line(meta)] if meta.fixable else []
     for label, example in (("Bad", meta.bad), ("Good", meta.good)):
         if example.strip():
-            lines += ["", f"{label}:", *(f"    {line}" for line in example.rstrip().splitlines())]
+            lines += ["", f"{label}:", *_indented(example)]
+    how = _how_checked(meta)
+    if how:
+        sentence, command = how.split(": ", 1)
+        lines += ["", *textwrap.wrap(f"{sentence}:", WIDTH), f"    {command}"]
+    if meta.config is not None:
+        lines += ["", "aggqlint.toml:", *_indented(meta.config)]
+    if meta.no_example_reason:
+        lines += ["", *textwrap.wrap(f"No example file: {meta.no_example_reason}.", WIDTH)]
     lines += [
         "",
         f"Silence it on one line with `# aggqlint: disable={meta.code} -- reason`, or for a",
         f'whole project with `ignore = ["{meta.code}"]` under [tool.aggqlint].',
     ]
     return "\n".join(lines) + "\n"
+
+
+def _indented(text: str) -> list[str]:
+    return [f"    {line}" if line else "" for line in text.rstrip().splitlines()]
 
 
 def render_markdown() -> str:
@@ -113,8 +162,17 @@ def render_markdown() -> str:
             out += ["", _one_line(meta.summary)]
             if meta.why:
                 out += ["", _one_line(meta.why)]
+            out += ["", *_fix_line(meta)] if meta.fixable else []
             for label, example in (("Bad", meta.bad), ("Good", meta.good)):
                 out += _markdown_example(label, example)
+            how = _how_checked(meta)
+            if how:
+                sentence, command = how.split(": ", 1)
+                out += ["", f"{sentence}: `{command}`."]
+            if meta.config is not None:
+                out += ["", "aggqlint.toml:", "", "```toml", meta.config.rstrip(), "```"]
+            if meta.no_example_reason:
+                out += ["", f"No example file: {meta.no_example_reason}."]
     return "\n".join(out) + "\n"
 
 
