@@ -61,11 +61,15 @@ def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
     return diagnostic
 
 
+def definition(query: str, endpoint: str = "conversations/aggregates") -> str:
+    """A report definition around a query body (YAML), which starts on line 4 under `query:`."""
+    head = f"report: r\nendpoint: {endpoint}\nquery:\n"
+    return head + "".join(f"  {line}\n" for line in query.strip("\n").splitlines())
+
+
 def lint_query(query: str, endpoint: str = "conversations/aggregates") -> list[Diagnostic]:
     """Lint a query body (YAML, indented under `query:` from line 4) in a report definition."""
-    head = f"report: r\nendpoint: {endpoint}\nquery:\n"
-    body = "".join(f"  {line}\n" for line in query.strip("\n").splitlines())
-    return lint_text(head + body, "r.yaml")
+    return lint_text(definition(query, endpoint), "r.yaml")
 
 
 def write_dedented(tmp_path: Path, text: str, name: str = "report.yaml") -> Path:
