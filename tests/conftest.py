@@ -3,8 +3,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -60,11 +61,15 @@ def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
     return diagnostic
 
 
+def definition(query: str, endpoint: str = "conversations/aggregates") -> str:
+    """A report definition around a query body (YAML), which starts on line 4 under `query:`."""
+    head = f"report: r\nendpoint: {endpoint}\nquery:\n"
+    return head + "".join(f"  {line}\n" for line in query.strip("\n").splitlines())
+
+
 def lint_query(query: str, endpoint: str = "conversations/aggregates") -> list[Diagnostic]:
     """Lint a query body (YAML, indented under `query:` from line 4) in a report definition."""
-    head = f"report: r\nendpoint: {endpoint}\nquery:\n"
-    body = "".join(f"  {line}\n" for line in query.strip("\n").splitlines())
-    return lint_text(head + body, "r.yaml")
+    return lint_text(definition(query, endpoint), "r.yaml")
 
 
 def write_dedented(tmp_path: Path, text: str, name: str = "report.yaml") -> Path:
@@ -88,3 +93,64 @@ def hourly_definition(tmp_path: Path, hours: int, name: str = "hourly") -> Path:
         """,
         f"{name}.yaml",
     )
+
+
+def lint_snippet(
+    text: str,
+    filename: str = "example.yaml",
+    config: str | None = None,
+    args: Sequence[str] = (),
+    walk: bool = False,
+) -> list[Diagnostic]:
+    """Check `text` as the file `filename` the way `aggqlint check FILE ARGS...` does (with
+    `walk`, `aggqlint check FOLDER ARGS...`, the folder holding only that file): the real
+    option parsing of the check command, the config `config` (the text of an aggqlint.toml
+    beside the file, found by the usual search) and the engine; only the rendering is left out,
+    so the diagnostics come back as objects."""
+    from aggqlint.cli.check import check as check_command
+    from aggqlint.cli.common import PathOptions, lint_options
+    from aggqlint.config import CliOverrides
+    from aggqlint.lint import lint_paths
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        if config is not None:
+            (root / "aggqlint.toml").write_text(config, encoding="utf-8")
+        path = root / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        target = str(root if walk else path)
+        params = check_command.make_context("check", [target, *args]).params
+        overrides = CliOverrides(
+            params["select"], params["ignore"], params["profile"], params["fail_on"]
+        )
+        paths = PathOptions(params["exclude"], params["force_exclude"], params["stdin_filename"])
+        options = lint_options(
+            params["endpoint"],
+            params["now_text"],
+            params["config_path"],
+            overrides,
+            strict_endpoint=False,
+            paths=paths,
+        )
+        return lint_paths([target], options).diagnostics
+
+
+def check(
+    text: str,
+    *expected: tuple[int, int, str],
+    filename: str = "example.yaml",
+    config: str | None = None,
+    args: Sequence[str] = (),
+) -> list[Diagnostic]:
+    """yamllint's RuleTestCase.check for aggqlint: `text` (dedented) gives exactly the
+    diagnostics `(line, column, code)` listed, no more and no fewer. Both sides are compared
+    in source order (line, column, code), so the tuples may be written in any order. To test
+    one family alone, select it as a user would: `args=["--select", "AQL5"]`. Returns the
+    diagnostics, for assertions on their messages and fixes."""
+    found = lint_snippet(textwrap.dedent(text), filename, config, args)
+    located = sorted((d.location.line or 0, d.location.column or 0, d.code) for d in found)
+    assert located == sorted(expected), "\n".join(
+        f"{d.location.line}:{d.location.column} {d.code} {d.message}" for d in found
+    )
+    return found

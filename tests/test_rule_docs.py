@@ -33,8 +33,28 @@ def test_every_rule_has_a_section_and_an_index_row() -> None:
 
 def test_examples_are_fenced_yaml_or_described() -> None:
     text = render_markdown()
-    assert "Bad:\n\n```yaml\nmetrics: [nOffered]\nmetrics: [tHandle]\n```" in text
-    assert "Bad: *an empty file*" in text
+    assert (
+        "Bad:\n\n```yaml\nreport: queue-daily\nendpoint: conversations/aggregates\nquery:\n"
+        "  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n  metrics: [nOffered]\n"
+        "  metrics: [tHandle]\n```"
+    ) in text
+    # A rule no file can show describes its input and says why it has no example file.
+    assert "Bad: *any input that makes a rule raise*" in text
+    assert "No example file: reports a crash inside aggqlint" in text
+
+
+def test_docs_show_how_an_example_is_checked_and_its_fix() -> None:
+    text = render_markdown()
+    section = text[text.index("### AQL410 ") : text.index("### AQL411 ")]
+    assert "Fix: unsafe (a fix may change the query's meaning; read it before applying)." in section
+    assert (
+        "Each example is saved as example.yaml, with the aggqlint.toml below beside it, "
+        "and checked with: `aggqlint check example.yaml`."
+    ) in section
+    assert '```toml\nprofile = "prod"\n\n[profiles.prod]\nmax-interval = "PT4H"\n```' in section
+    now = text[text.index("### AQL108 ") : text.index("### AQL110 ")]
+    assert "`aggqlint check example.yaml --now 2026-11-30T12:00:00Z`" in now
+    assert "Fix:" not in now
 
 
 def test_generator_check_mode(tmp_path: Path) -> None:
@@ -63,6 +83,11 @@ def _entries() -> list[tuple[str, dict[str, object]]]:
     return out
 
 
+REQUIRED = {"code", "name", "severity", "summary", "why", "bad", "good", "fixable"}
+# How an example is checked (tests/test_rule_examples.py), or why it cannot be.
+OPTIONAL = {"config", "filename", "args", "walk", "example", "example-reason"}
+
+
 @pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.name)
 def test_family_file_shape(path: Path) -> None:
     family = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -70,7 +95,9 @@ def test_family_file_shape(path: Path) -> None:
     assert isinstance(family.get("title"), str) and family["title"]
     assert isinstance(family["rules"], list) and family["rules"]
     for entry in family["rules"]:
-        assert set(entry) == {"code", "name", "severity", "summary", "why", "bad", "good"}, entry
+        assert REQUIRED <= set(entry) <= REQUIRED | OPTIONAL, entry
+        assert entry["fixable"] in (False, "safe", "unsafe"), entry["code"]
+        assert (entry.get("example") == "none") == ("example-reason" in entry), entry["code"]
         assert re.fullmatch(r"AQL[0-9]{3}", entry["code"]), entry["code"]
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry["name"]), entry["name"]
         assert entry["severity"] in ("error", "warning", "info")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from aggqlint.cli import cli
-from aggqlint.ruledocs import UnknownRule, lookup, selector
+from aggqlint.codes import UnknownRule, lookup, selector
 from aggqlint.ruleset import all_rules
 
 
@@ -52,14 +52,39 @@ def test_explain_one_rule() -> None:
         "disappears from the request.\n"
         "\n"
         "Bad:\n"
-        "    metrics: [nOffered]\n"
-        "    metrics: [tHandle]\n"
+        "    report: queue-daily\n"
+        "    endpoint: conversations/aggregates\n"
+        "    query:\n"
+        "      interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
+        "      metrics: [nOffered]\n"
+        "      metrics: [tHandle]\n"
         "\n"
         "Good:\n"
-        "    metrics: [nOffered, tHandle]\n"
+        "    report: queue-daily\n"
+        "    endpoint: conversations/aggregates\n"
+        "    query:\n"
+        "      interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
+        "      metrics: [nOffered, tHandle]\n"
         "\n"
         "Silence it on one line with `# aggqlint: disable=AQL002 -- reason`, or for a\n"
         'whole project with `ignore = ["AQL002"]` under [tool.aggqlint].\n'
+    )
+
+
+def test_explain_shows_the_config_and_arguments_the_examples_need() -> None:
+    text = invoke("AQL108").stdout
+    assert "Bad:\n    report: today\n    endpoint: conversations/aggregates\n" in text
+    assert (
+        "Each example is saved as example.yaml, and checked with:\n"
+        "    aggqlint check example.yaml --now 2026-11-30T12:00:00Z\n"
+    ) in text
+    limits = invoke("AQL411").stdout
+    assert (
+        "Fix: unsafe (a fix may change the query's meaning; read it before applying).\n" in limits
+    )
+    assert (
+        'aggqlint.toml:\n    profile = "prod"\n\n    [profiles.prod]\n    max-buckets = 8\n'
+        in limits
     )
 
 
@@ -100,9 +125,28 @@ def test_json_listing_and_single() -> None:
         "family_title": "Reading files",
         "summary": "The file is not valid YAML or JSON.",
         "why": all_rules()["AQL001"].why,
-        "bad": "metrics: [nOffered, tHandle\n",
-        "good": "metrics: [nOffered, tHandle]\n",
+        "bad": all_rules()["AQL001"].bad,
+        "good": all_rules()["AQL001"].good,
+        "config": None,
+        "filename": "example.yaml",
+        "args": [],
+        "walk": False,
+        "example": "file",
+        "example_reason": None,
+        "options": {},
+        "fixable": False,
     }
+    assert listing[0]["bad"].endswith("  metrics: [nOffered, tHandle\n")
+    by_code = {entry["code"]: entry for entry in listing}
+    assert by_code["AQL108"]["args"] == ["--now", "2026-11-30T12:00:00Z"]
+    assert by_code["AQL410"]["config"].startswith('profile = "prod"\n')
+    assert (by_code["AQL004"]["example"], by_code["AQL012"]["walk"]) == ("none", True)
+    assert by_code["AQL004"]["example_reason"].startswith("a file's bytes are not text")
+    assert [by_code[c]["fixable"] for c in ("AQL003", "AQL201", "AQL302")] == [
+        "safe",
+        "unsafe",
+        False,
+    ]
     single = json.loads(invoke("unused-suppression", "--format", "json").stdout)
     assert (single["code"], single["severity"]) == ("AQL007", "warning")
 

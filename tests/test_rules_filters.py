@@ -1,4 +1,5 @@
-"""Filters (AQL3xx), through lint_text on small definitions; the seed-004 predicate fix."""
+"""Filters (AQL3xx), through conftest.check on small definitions (each snippet gives exactly
+the (line, column, code) listed, every code); the seed-004 predicate fix."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ import json
 from typing import Any
 
 import yaml
-from conftest import REPO, only
-from conftest import lint_query as lint
+from conftest import REPO, check, definition, only
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggqlint.diagnostics import Diagnostic, Severity
+from aggqlint.diagnostics import Severity
 from aggqlint.endpoints import all_endpoints
 from aggqlint.lint import LintOptions, lint_payload, lint_text
 from aggqlint.rules import RuleContext, filters
@@ -32,40 +32,37 @@ def aggregate(*predicates: str, clauses: str = "") -> str:
     return "\n".join(lines)
 
 
-def located(diagnostics: list[Diagnostic]) -> list[tuple[str, int, int]]:
-    return [(d.code, d.location.line or 0, d.location.column or 0) for d in diagnostics]
-
-
 def test_a_well_formed_filter_passes() -> None:
-    result = lint(
-        aggregate(
-            f"{{type: dimension, dimension: queueId, operator: matches, value: {QUEUE}}}",
-            "{dimension: wrapUpCode, operator: exists}",
-            clauses="- type: or\n  predicates:\n    - {dimension: mediaType, value: voice}",
-        )
+    query = aggregate(
+        f"{{type: dimension, dimension: queueId, operator: matches, value: {QUEUE}}}",
+        "{dimension: wrapUpCode, operator: exists}",
+        clauses="- type: or\n  predicates:\n    - {dimension: mediaType, value: voice}",
     )
-    assert result == []
+    check(definition(query))
 
 
 def test_upper_case_and_is_only_the_schema_layers_case_warning() -> None:
-    result = lint(aggregate("{dimension: mediaType, value: voice}").replace("and", "AND"))
-    assert located(result) == [("AQL207", 7, 11)]
+    check(
+        definition(aggregate("{dimension: mediaType, value: voice}").replace("and", "AND")),
+        (7, 11, "AQL207"),
+    )
 
 
 # -- AQL301 / AQL302 empty clause, empty filter -------------------------------------------------
 
 
 def test_clause_with_empty_predicates() -> None:
-    result = lint(aggregate(clauses="- {type: or, predicates: []}"))
-    assert located(result) == [("AQL301", 9, 32)]
+    result = check(definition(aggregate(clauses="- {type: or, predicates: []}")), (9, 32, "AQL301"))
     diagnostic = only(result, "AQL301")
     assert diagnostic.severity is Severity.ERROR
     assert "this clause has no predicates" in diagnostic.message
 
 
 def test_filter_with_neither_predicates_nor_clauses() -> None:
-    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered]\nfilter: {{type: and}}")
-    assert located(result) == [("AQL302", 6, 11)]
+    result = check(
+        definition(f"interval: {INTERVAL}\nmetrics: [nOffered]\nfilter: {{type: and}}"),
+        (6, 11, "AQL302"),
+    )
     diagnostic = only(result, "AQL302")
     assert diagnostic.severity is Severity.WARNING
     assert "neither predicates nor clauses" in diagnostic.message
@@ -73,32 +70,35 @@ def test_filter_with_neither_predicates_nor_clauses() -> None:
 
 def test_filter_with_a_missing_clause_list_type_is_the_schema_layers() -> None:
     query = f"interval: {INTERVAL}\nmetrics: [nOffered]\nfilter: {{type: and, predicates: x}}"
-    result = lint(query)
-    assert [d.code for d in result] == ["AQL204"]
+    check(definition(query), (6, 35, "AQL204"))
 
 
 # -- AQL303 nesting -----------------------------------------------------------------------------
 
 
 def test_a_clause_inside_a_clause_is_too_deep() -> None:
-    result = lint(
-        aggregate(
-            clauses=(
-                "- type: or\n"
-                "  clauses:\n"
-                "    - {type: and, predicates: [{dimension: mediaType, value: voice}]}\n"
+    result = check(
+        definition(
+            aggregate(
+                clauses=(
+                    "- type: or\n"
+                    "  clauses:\n"
+                    "    - {type: and, predicates: [{dimension: mediaType, value: voice}]}\n"
+                )
             )
-        )
+        ),
+        (10, 9, "AQL303"),
     )
-    assert located(result) == [("AQL303", 10, 9)]
     diagnostic = only(result, "AQL303")
     assert "'clauses' inside a filter clause" in diagnostic.message
     assert "two levels at most" in diagnostic.message
 
 
 def test_a_group_written_among_the_predicates_is_one_diagnostic() -> None:
-    result = lint(aggregate("{type: or, predicates: [{dimension: mediaType, value: voice}]}"))
-    assert located(result) == [("AQL303", 9, 20)]
+    result = check(
+        definition(aggregate("{type: or, predicates: [{dimension: mediaType, value: voice}]}")),
+        (9, 20, "AQL303"),
+    )
     assert "the filter's 'clauses'" in result[0].message
 
 
@@ -106,8 +106,10 @@ def test_a_group_written_among_the_predicates_is_one_diagnostic() -> None:
 
 
 def test_predicate_type_metric_with_a_dimension() -> None:
-    result = lint(aggregate(f"{{type: metric, dimension: queueId, value: {QUEUE}}}"))
-    assert located(result) == [("AQL304", 9, 16)]
+    result = check(
+        definition(aggregate(f"{{type: metric, dimension: queueId, value: {QUEUE}}}")),
+        (9, 16, "AQL304"),
+    )
     diagnostic = only(result, "AQL304")
     assert "type 'metric' reads the 'metric' field" in diagnostic.message
     assert diagnostic.suggestion == "dimension"
@@ -122,34 +124,35 @@ def test_predicate_type_matching_its_subject_passes_in_a_detail_query() -> None:
         "      - {type: metric, metric: tSegmentDuration, range: {gte: 1000, lt: 5000}}\n"
         "      - {type: property, property: tier, propertyType: string, value: gold}\n"
     )
-    assert lint(query, "conversations/details") == []
+    check(definition(query, "conversations/details"))
 
 
 def test_predicate_without_a_subject() -> None:
-    result = lint(aggregate("{type: dimension, value: voice}"))
-    assert located(result) == [("AQL305", 9, 9)]
+    result = check(definition(aggregate("{type: dimension, value: voice}")), (9, 9, "AQL305"))
     assert "names no dimension to test" in only(result, "AQL305").message
 
 
 def test_a_misspelled_subject_or_value_is_only_the_schema_layers_unknown_field() -> None:
-    result = lint(
-        aggregate("{dimesion: queueId, value: x}", "{dimension: mediaType, valeu: voice}")
+    result = check(
+        definition(
+            aggregate("{dimesion: queueId, value: x}", "{dimension: mediaType, valeu: voice}")
+        ),
+        (9, 10, "AQL200"),
+        (10, 32, "AQL200"),
     )
-    assert located(result) == [("AQL200", 9, 10), ("AQL200", 10, 32)]
     assert "did you mean 'dimension'?" in result[0].message
 
 
 def test_required_dimension_is_left_to_the_schema_layer() -> None:
-    result = lint("userFilter: {type: and, predicates: [{value: x}]}", "agents/status")
-    assert [d.code for d in result] == ["AQL203"]
+    query = "userFilter: {type: and, predicates: [{value: x}]}"
+    check(definition(query, "agents/status"), (4, 40, "AQL203"))
 
 
 # -- AQL306 / AQL307 operator and right-hand side -----------------------------------------------
 
 
 def test_matches_without_value_or_range() -> None:
-    result = lint(aggregate("{dimension: wrapUpCode}"))
-    assert located(result) == [("AQL306", 9, 9)]
+    result = check(definition(aggregate("{dimension: wrapUpCode}")), (9, 9, "AQL306"))
     diagnostic = only(result, "AQL306")
     assert diagnostic.severity is Severity.ERROR
     assert "on 'wrapUpCode' matches nothing" in diagnostic.message
@@ -157,34 +160,39 @@ def test_matches_without_value_or_range() -> None:
 
 
 def test_matches_with_an_empty_range() -> None:
-    result = lint(
-        f"interval: {INTERVAL}\n"
-        "segmentFilters:\n"
-        "  - {type: and, predicates: [{metric: tSegmentDuration, range: {}}]}\n",
-        "conversations/details",
+    result = check(
+        definition(
+            f"interval: {INTERVAL}\n"
+            "segmentFilters:\n"
+            "  - {type: and, predicates: [{metric: tSegmentDuration, range: {}}]}\n",
+            "conversations/details",
+        ),
+        (6, 66, "AQL306"),
     )
-    assert located(result) == [("AQL306", 6, 66)]
     assert "this range has no bound" in result[0].message
 
 
 def test_exists_with_a_value_is_a_warning() -> None:
-    result = lint(aggregate(f"{{dimension: queueId, operator: exists, value: {QUEUE}}}"))
-    assert located(result) == [("AQL307", 9, 55)]
+    result = check(
+        definition(aggregate(f"{{dimension: queueId, operator: exists, value: {QUEUE}}}")),
+        (9, 55, "AQL307"),
+    )
     diagnostic = only(result, "AQL307")
     assert diagnostic.severity is Severity.WARNING
     assert "'exists' only asks whether the subject is present" in diagnostic.message
 
 
 def test_not_exists_without_value_passes() -> None:
-    assert lint(aggregate("{dimension: wrapUpCode, operator: notExists}")) == []
+    check(definition(aggregate("{dimension: wrapUpCode, operator: notExists}")))
 
 
 # -- AQL308 ids ---------------------------------------------------------------------------------
 
 
 def test_queue_name_in_queue_id_is_a_warning() -> None:
-    result = lint(aggregate("{dimension: queueId, value: Service Desk}"))
-    assert located(result) == [("AQL308", 9, 37)]
+    result = check(
+        definition(aggregate("{dimension: queueId, value: Service Desk}")), (9, 37, "AQL308")
+    )
     diagnostic = only(result, "AQL308")
     assert diagnostic.severity is Severity.WARNING
     assert "'Service Desk' is not a UUID" in diagnostic.message
@@ -196,8 +204,8 @@ def test_ids_that_are_not_uuids_by_nature_are_not_checked() -> None:
         "segmentFilters:\n"
         "  - {type: and, predicates: [{dimension: protocolCallId, value: abc@10.0.0.1}]}\n"
     )
-    assert lint(query, "conversations/details") == []
-    assert lint(aggregate(f"{{dimension: userId, value: {QUEUE.upper()}}}")) == []
+    check(definition(query, "conversations/details"))
+    check(definition(aggregate(f"{{dimension: userId, value: {QUEUE.upper()}}}")))
 
 
 # -- AQL309 ranges ------------------------------------------------------------------------------
@@ -212,8 +220,7 @@ def test_range_lower_bound_not_below_upper_bound() -> None:
         "      - {metric: tSegmentDuration, range: {gt: 5000, lte: 5000}}\n"
         "      - {metric: tSegmentDuration, range: {gte: 5000, lte: 5000}}\n"
     )
-    result = lint(query, "conversations/details")
-    assert located(result) == [("AQL309", 8, 45)]
+    result = check(definition(query, "conversations/details"), (8, 45, "AQL309"))
     assert "gt 5000 is not below lte 5000" in result[0].message
 
 
@@ -254,8 +261,10 @@ def test_seed_004_right_way_passes_the_filter_and_metric_rules() -> None:
 
 
 def test_limits_field_path_operation_shape() -> None:
-    result = lint(aggregate("{type: field, path: queue.id, operation: equals, value: abc}"))
-    assert located(result) == [("AQL310", 9, 9)]
+    result = check(
+        definition(aggregate("{type: field, path: queue.id, operation: equals, value: abc}")),
+        (9, 9, "AQL310"),
+    )
     diagnostic = result[0]
     assert "(type: field, path: queue.id, operation: equals)" in diagnostic.message
     assert diagnostic.suggestion == (
@@ -264,8 +273,9 @@ def test_limits_field_path_operation_shape() -> None:
 
 
 def test_seed_003_predicate_with_an_operator_word_as_its_type() -> None:
-    result = lint(aggregate("{dimension: mediaType, type: equal, value: voice}"))
-    assert located(result) == [("AQL310", 9, 9)]
+    result = check(
+        definition(aggregate("{dimension: mediaType, type: equal, value: voice}")), (9, 9, "AQL310")
+    )
     assert result[0].suggestion == (
         "{type: dimension, dimension: mediaType, operator: matches, value: voice}"
     )
@@ -294,20 +304,22 @@ def test_seed_003_filter_list_gets_the_whole_filter_as_its_fix() -> None:
 
 def test_invented_predicate_fix_keeps_to_the_models_fields() -> None:
     predicate = f"{{type: EQUALS, field: queue.id, value: {QUEUE}}}"
-    result = lint(f"userFilter: {{type: and, predicates: [{predicate}]}}", "agents/status")
-    assert [d.code for d in result] == ["AQL310"]
+    query = f"userFilter: {{type: and, predicates: [{predicate}]}}"
+    result = check(definition(query, "agents/status"), (4, 40, "AQL310"))
     assert result[0].suggestion == f"{{dimension: queueId, value: {QUEUE}}}"
 
 
 def test_an_operator_the_api_lacks_gets_no_fix() -> None:
-    result = lint(aggregate("{field: queue.id, operation: notEquals, value: x}"))
-    assert [d.code for d in result] == ["AQL310"]
+    query = aggregate("{field: queue.id, operation: notEquals, value: x}")
+    result = check(definition(query), (9, 9, "AQL310"))
     assert result[0].suggestion is None
 
 
 def test_equals_as_operator_suggests_matches() -> None:
-    result = lint(aggregate(f"{{dimension: queueId, operator: equals, value: {QUEUE}}}"))
-    assert located(result) == [("AQL206", 9, 40)]
+    result = check(
+        definition(aggregate(f"{{dimension: queueId, operator: equals, value: {QUEUE}}}")),
+        (9, 40, "AQL206"),
+    )
     assert "did you mean 'matches'?" in result[0].message
     assert result[0].suggestion == "matches"
 
@@ -323,25 +335,29 @@ def task_query(*predicates: str) -> str:
 
 def test_task_management_filter_with_one_queue_passes() -> None:
     query = task_query(f"{{dimension: queueId, value: {QUEUE}}}")
-    assert lint(query, "taskmanagement/metrics") == []
+    check(definition(query, "taskmanagement/metrics"))
 
 
 def test_task_management_filter_without_a_queue() -> None:
-    result = lint(task_query(f"{{dimension: typeId, value: {QUEUE}}}"), "taskmanagement/metrics")
-    assert located(result) == [("AQL311", 8, 7)]
+    result = check(
+        definition(task_query(f"{{dimension: typeId, value: {QUEUE}}}"), "taskmanagement/metrics"),
+        (8, 7, "AQL311"),
+    )
     diagnostic = only(result, "AQL311")
     assert diagnostic.severity is Severity.ERROR
     assert "needs a queueId predicate" in diagnostic.message
 
 
 def test_task_management_filter_with_two_queues() -> None:
-    result = lint(
-        task_query(
-            f"{{dimension: queueId, value: {QUEUE}}}", f"{{dimension: queueId, value: {QUEUE}}}"
+    result = check(
+        definition(
+            task_query(
+                f"{{dimension: queueId, value: {QUEUE}}}", f"{{dimension: queueId, value: {QUEUE}}}"
+            ),
+            "taskmanagement/metrics",
         ),
-        "taskmanagement/metrics",
+        (9, 9, "AQL312"),
     )
-    assert located(result) == [("AQL312", 9, 9)]
     assert only(result, "AQL312").severity is Severity.WARNING
     assert only(result, "AQL312").message.startswith(
         "a second queueId predicate (the first is predicate 1 of this filter);"
@@ -359,7 +375,7 @@ def test_the_uuid_rule_says_exactly_where_its_list_of_dimensions_is() -> None:
 def test_observation_filter_passes() -> None:
     predicate = f"{{dimension: queueId, value: {QUEUE}}}"
     query = f"metrics: [oWaiting]\nfilter: {{type: or, predicates: [{predicate}]}}"
-    assert lint(query, "queues/observations") == []
+    check(definition(query, "queues/observations"))
 
 
 # -- robustness: odd bodies never make the family raise -----------------------------------------

@@ -1,35 +1,28 @@
-"""Metrics, dimensions, views and queryType (AQL5xx), through lint_text on small definitions."""
+"""Metrics, dimensions, views and queryType (AQL5xx), through conftest.check on small
+definitions: each snippet gives exactly the (line, column, code) listed. FAMILY runs only this
+family, as `--select AQL5` would; snippets checked without it list every code they give."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from conftest import lint_query as lint
-from conftest import only
+from conftest import check, definition, only
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggqlint.diagnostics import Diagnostic, Severity
+from aggqlint.diagnostics import Severity
 from aggqlint.endpoints import all_endpoints
 from aggqlint.rules import RuleContext, metrics
 
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
-
-
-def found(diagnostics: list[Diagnostic], prefix: str = "AQL5") -> list[tuple[str, int, int]]:
-    return [
-        (d.code, d.location.line or 0, d.location.column or 0)
-        for d in diagnostics
-        if d.code.startswith(prefix)
-    ]
+FAMILY = ["--select", "AQL5"]
 
 
 # -- AQL501 empty required lists ---------------------------------------------------------------
 
 
 def test_empty_metrics_is_an_error() -> None:
-    result = lint(f"interval: {INTERVAL}\nmetrics: []")
-    assert found(result) == [("AQL501", 5, 12)]
+    result = check(definition(f"interval: {INTERVAL}\nmetrics: []"), (5, 12, "AQL501"), args=FAMILY)
     diagnostic = only(result, "AQL501")
     assert diagnostic.severity is Severity.ERROR
     assert "'metrics' is empty" in diagnostic.message
@@ -37,22 +30,27 @@ def test_empty_metrics_is_an_error() -> None:
 
 
 def test_empty_group_by_where_the_activity_query_requires_it() -> None:
-    result = lint("metrics: [{metric: oWaiting}]\ngroupBy: []", "conversations/activity")
-    assert found(result) == [("AQL501", 5, 12)]
+    result = check(
+        definition("metrics: [{metric: oWaiting}]\ngroupBy: []", "conversations/activity"),
+        (5, 12, "AQL501"),
+        args=FAMILY,
+    )
     assert "at least one dimension" in only(result, "AQL501").message
 
 
 def test_empty_optional_group_by_and_full_metrics_pass() -> None:
-    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered]\ngroupBy: []")
-    assert found(result) == []
+    check(definition(f"interval: {INTERVAL}\nmetrics: [nOffered]\ngroupBy: []"), args=FAMILY)
 
 
 # -- AQL502 repeated names ----------------------------------------------------------------------
 
 
 def test_repeated_metric_points_at_the_second_occurrence() -> None:
-    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered, tHandle, nOffered]")
-    assert found(result) == [("AQL502", 5, 32)]
+    result = check(
+        definition(f"interval: {INTERVAL}\nmetrics: [nOffered, tHandle, nOffered]"),
+        (5, 32, "AQL502"),
+        args=FAMILY,
+    )
     diagnostic = only(result, "AQL502")
     assert diagnostic.severity is Severity.WARNING
     assert diagnostic.message == (
@@ -61,17 +59,23 @@ def test_repeated_metric_points_at_the_second_occurrence() -> None:
 
 
 def test_repeated_group_by_and_detail_metrics() -> None:
-    result = lint(
-        "filter: {type: and, predicates: [{dimension: mediaType, value: voice}]}\n"
-        "metrics: [oWaiting]\n"
-        "detailMetrics:\n"
-        "  - oWaiting\n"
-        "  - oWaiting\n",
-        "queues/observations",
+    check(
+        definition(
+            "filter: {type: and, predicates: [{dimension: mediaType, value: voice}]}\n"
+            "metrics: [oWaiting]\n"
+            "detailMetrics:\n"
+            "  - oWaiting\n"
+            "  - oWaiting\n",
+            "queues/observations",
+        ),
+        (8, 7, "AQL502"),
+        args=FAMILY,
     )
-    assert found(result) == [("AQL502", 8, 7)]
-    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered]\ngroupBy: [queueId, queueId]")
-    assert found(result) == [("AQL502", 6, 22)]
+    check(
+        definition(f"interval: {INTERVAL}\nmetrics: [nOffered]\ngroupBy: [queueId, queueId]"),
+        (6, 22, "AQL502"),
+        args=FAMILY,
+    )
 
 
 def test_repeated_metric_objects_compare_name_and_qualifier() -> None:
@@ -83,16 +87,17 @@ def test_repeated_metric_objects_compare_name_and_qualifier() -> None:
         "  - {name: oWorkitemsDue, qualifier: Hours24}\n"
         "  - {name: oWorkitemsDue, qualifier: Hours72}\n"
     )
-    assert found(lint(query, "taskmanagement/metrics")) == []
+    check(definition(query, "taskmanagement/metrics"), args=FAMILY)
     repeated = query.replace("Hours72", "Hours24")
-    assert found(lint(repeated, "taskmanagement/metrics")) == [("AQL502", 8, 7)]
+    check(definition(repeated, "taskmanagement/metrics"), (8, 7, "AQL502"), args=FAMILY)
 
 
 def test_a_case_variant_is_the_schema_layers_not_a_repeat() -> None:
-    result = lint(f"interval: {INTERVAL}\nmetrics: [tHandle, thandle]")
-    assert found(result) == []
+    # Not AQL502, and no AQL201 either: only the schema layer's case warning.
+    result = check(
+        definition(f"interval: {INTERVAL}\nmetrics: [tHandle, thandle]"), (5, 22, "AQL207")
+    )
     diagnostic = only(result, "AQL207")
-    assert (diagnostic.location.line, diagnostic.location.column) == (5, 22)
     assert diagnostic.suggestion == "tHandle"
     assert not [d for d in result if d.code == "AQL201"]
 
@@ -101,11 +106,11 @@ def test_a_case_variant_is_the_schema_layers_not_a_repeat() -> None:
 
 
 def test_a_metric_of_another_endpoint_is_reported_once_by_the_schema_layer() -> None:
-    result = lint(f"interval: {INTERVAL}\nmetrics: [tAgentRoutingStatus, oWaiting]")
-    assert [(d.code, d.location.line, d.location.column) for d in result] == [
-        ("AQL208", 5, 13),
-        ("AQL208", 5, 34),
-    ]
+    result = check(
+        definition(f"interval: {INTERVAL}\nmetrics: [tAgentRoutingStatus, oWaiting]"),
+        (5, 13, "AQL208"),
+        (5, 34, "AQL208"),
+    )
     routing, waiting = result
     assert "belongs to users/aggregates" in routing.message
     assert routing.suggestion is None  # no one endpoint takes both names: no endpoint fix
@@ -116,8 +121,11 @@ def test_a_metric_of_another_endpoint_is_reported_once_by_the_schema_layer() -> 
 
 
 def test_top_n_with_several_metrics_needs_a_sort_metric() -> None:
-    result = lint(f"interval: {INTERVAL}\nmetrics: [nOffered, tHandle]\nqueryType: topN")
-    assert found(result) == [("AQL503", 6, 14)]
+    result = check(
+        definition(f"interval: {INTERVAL}\nmetrics: [nOffered, tHandle]\nqueryType: topN"),
+        (6, 14, "AQL503"),
+        args=FAMILY,
+    )
     diagnostic = only(result, "AQL503")
     assert diagnostic.severity is Severity.ERROR
     assert "(nOffered, tHandle) needs 'sortMetric'" in diagnostic.message
@@ -128,28 +136,35 @@ def test_top_n_passes_with_a_sort_metric_or_a_single_metric() -> None:
         f"interval: {INTERVAL}\nmetrics: [nOffered, tHandle]\nqueryType: bottomN\n"
         "sortMetric: {name: tHandle, function: sum}\nlimit: 5"
     )
-    assert found(lint(sorted_query)) == []
+    check(definition(sorted_query), args=FAMILY)
     single = f"interval: {INTERVAL}\nmetrics: [tHandle]\nqueryType: topN\nlimit: 5"
-    assert found(lint(single)) == []
+    check(definition(single), args=FAMILY)
 
 
 def test_sort_metric_not_among_the_metrics_is_a_warning() -> None:
-    result = lint(
-        f"interval: {INTERVAL}\nmetrics: [nOffered, tAnswered]\nqueryType: topN\n"
-        "sortMetric: {name: tHandle, function: sum}"
+    result = check(
+        definition(
+            f"interval: {INTERVAL}\nmetrics: [nOffered, tAnswered]\nqueryType: topN\n"
+            "sortMetric: {name: tHandle, function: sum}"
+        ),
+        (7, 22, "AQL504"),
+        args=FAMILY,
     )
-    assert found(result) == [("AQL504", 7, 22)]
     diagnostic = only(result, "AQL504")
     assert diagnostic.severity is Severity.WARNING
     assert "ranked by 'tHandle', which is not among the query's metrics" in diagnostic.message
 
 
 def test_limit_and_sort_metric_without_top_n_are_ignored_options() -> None:
-    result = lint(
-        f"interval: {INTERVAL}\nmetrics: [tHandle]\nlimit: 10\n"
-        "sortMetric: {name: tHandle, function: sum}"
+    result = check(
+        definition(
+            f"interval: {INTERVAL}\nmetrics: [tHandle]\nlimit: 10\n"
+            "sortMetric: {name: tHandle, function: sum}"
+        ),
+        (6, 3, "AQL505"),
+        (7, 3, "AQL505"),
+        args=FAMILY,
     )
-    assert found(result) == [("AQL505", 6, 3), ("AQL505", 7, 3)]
     limit = result[0]
     assert limit.severity is Severity.WARNING
     assert "'limit' applies to topN and bottomN queries only" in limit.message
@@ -157,14 +172,15 @@ def test_limit_and_sort_metric_without_top_n_are_ignored_options() -> None:
 
 
 def test_an_invalid_query_type_is_left_to_the_schema_layer() -> None:
-    result = lint(f"interval: {INTERVAL}\nmetrics: [tHandle]\nqueryType: top\nlimit: 10")
-    assert found(result) == []
-    assert [d.code for d in result] == ["AQL206"]
+    query = f"interval: {INTERVAL}\nmetrics: [tHandle]\nqueryType: top\nlimit: 10"
+    check(definition(query), args=FAMILY)
+    check(definition(query), (6, 14, "AQL206"))
 
 
 def test_detail_job_limit_is_not_a_top_n_option() -> None:
-    result = lint(f"interval: {INTERVAL}\nlimit: 100", "conversations/details/jobs")
-    assert found(result) == []
+    check(
+        definition(f"interval: {INTERVAL}\nlimit: 100", "conversations/details/jobs"), args=FAMILY
+    )
 
 
 # -- AQL506-510 views ---------------------------------------------------------------------------
@@ -177,31 +193,35 @@ def view_query(*views: str, metrics: str = "[tHandle, tAnswered]") -> str:
 
 
 def test_views_with_distinct_names_targets_and_ranges_pass() -> None:
-    result = lint(
-        view_query(
-            "{name: shortHandle, target: tHandle, function: rangeBound, range: {lt: 60000}}",
-            "{name: slowAnswer, target: tAnswered, function: rangeBound, range: {gte: 20000}}",
-        )
+    query = view_query(
+        "{name: shortHandle, target: tHandle, function: rangeBound, range: {lt: 60000}}",
+        "{name: slowAnswer, target: tAnswered, function: rangeBound, range: {gte: 20000}}",
     )
-    assert result == []
+    check(definition(query))
 
 
 def test_duplicate_view_name_points_at_the_second() -> None:
-    result = lint(
-        view_query(
-            "{name: short, target: tHandle, function: rangeBound, range: {lt: 60000}}",
-            "{name: short, target: tAnswered, function: rangeBound, range: {lt: 20000}}",
-        )
+    result = check(
+        definition(
+            view_query(
+                "{name: short, target: tHandle, function: rangeBound, range: {lt: 60000}}",
+                "{name: short, target: tAnswered, function: rangeBound, range: {lt: 20000}}",
+            )
+        ),
+        (8, 14, "AQL506"),
+        args=FAMILY,
     )
-    assert found(result) == [("AQL506", 8, 14)]
     assert "view name 'short' is already used by view 0" in only(result, "AQL506").message
 
 
 def test_view_named_like_a_metric() -> None:
-    result = lint(
-        view_query("{name: tHandle, target: tHandle, function: rangeBound, range: {lt: 60000}}")
+    result = check(
+        definition(
+            view_query("{name: tHandle, target: tHandle, function: rangeBound, range: {lt: 60000}}")
+        ),
+        (7, 14, "AQL507"),
+        args=FAMILY,
     )
-    assert found(result) == [("AQL507", 7, 14)]
     diagnostic = only(result, "AQL507")
     assert diagnostic.severity is Severity.ERROR
     assert "is a built-in metric name" in diagnostic.message
@@ -209,34 +229,46 @@ def test_view_named_like_a_metric() -> None:
 
 
 def test_view_target_not_requested_is_a_warning() -> None:
-    result = lint(
-        view_query(
-            "{name: slow, target: tHandle, function: rangeBound, range: {gte: 60000}}",
-            metrics="[nOffered]",
-        )
+    result = check(
+        definition(
+            view_query(
+                "{name: slow, target: tHandle, function: rangeBound, range: {gte: 60000}}",
+                metrics="[nOffered]",
+            )
+        ),
+        (7, 28, "AQL508"),
+        args=FAMILY,
     )
-    assert found(result) == [("AQL508", 7, 28)]
     diagnostic = only(result, "AQL508")
     assert diagnostic.severity is Severity.WARNING
     assert "view target 'tHandle' is not among the query's metrics" in diagnostic.message
 
 
 def test_view_range_with_gte_not_below_lt() -> None:
-    result = lint(
-        view_query("{name: slow, target: tHandle, function: rangeBound, range: {gte: 600, lt: 60}}")
+    result = check(
+        definition(
+            view_query(
+                "{name: slow, target: tHandle, function: rangeBound, range: {gte: 600, lt: 60}}"
+            )
+        ),
+        (7, 66, "AQL509"),
+        args=FAMILY,
     )
-    assert found(result) == [("AQL509", 7, 66)]
     assert "gte 600 is not below lt 60" in only(result, "AQL509").message
 
 
 def test_view_without_range_or_with_an_empty_one() -> None:
-    result = lint(
-        view_query(
-            "{name: slow, target: tHandle, function: rangeBound}",
-            "{name: slower, target: tHandle, function: rangeBound, range: {}}",
-        )
+    result = check(
+        definition(
+            view_query(
+                "{name: slow, target: tHandle, function: rangeBound}",
+                "{name: slower, target: tHandle, function: rangeBound, range: {}}",
+            )
+        ),
+        (7, 7, "AQL510"),
+        (8, 68, "AQL510"),
+        args=FAMILY,
     )
-    assert found(result) == [("AQL510", 7, 7), ("AQL510", 8, 68)]
     assert all(d.severity is Severity.WARNING for d in result)
     assert "no range bound" in result[0].message
 
@@ -270,8 +302,8 @@ def test_the_family_never_raises_on_odd_bodies(body: dict[str, Any], endpoint: s
 TASK_QUEUE = "7f0b2c33-9f6e-4ed4-a2e6-1c4b9e2f0a11"
 
 
-def task_metrics(*entries: str) -> list[Diagnostic]:
-    return lint(
+def task_metrics(*entries: str) -> str:
+    return definition(
         f"""
 filter:
   predicates:
@@ -285,12 +317,12 @@ metrics:
 
 
 def test_due_work_items_need_their_qualifier() -> None:
-    result = task_metrics(
+    query = task_metrics(
         "- {name: oWorkitemsDue}",
         "- {name: oWorkitemsDue, qualifier: Hours72}",
         "- {name: oWorkitemsOverDue}",
     )
-    assert [f"{d.location.line}:{d.location.column} {d.code}" for d in result] == ["9:7 AQL511"]
+    result = check(query, (9, 7, "AQL511"))
     missing = only(result, "AQL511")
     assert missing.severity is Severity.ERROR
     assert missing.message == (
@@ -302,8 +334,7 @@ def test_due_work_items_need_their_qualifier() -> None:
 
 
 def test_a_qualified_due_metric_in_block_style_is_clean() -> None:
-    result = task_metrics("- name: oWorkitemsDue", "  qualifier: Hours24")
-    assert result == []
+    check(task_metrics("- name: oWorkitemsDue", "  qualifier: Hours24"))
 
 
 def test_the_companion_table_names_real_models_fields_and_metrics() -> None:

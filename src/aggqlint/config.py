@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aggqlint.codes import UnknownRule, did_you_mean, selector
 from aggqlint.diagnostics import Severity
 from aggqlint.endpoints import EndpointError, resolve_endpoint
 from aggqlint.globs import Glob, exclude_glob
 from aggqlint.inputs import DEFAULT_GLOBS, UsageError, display_path, is_virtualenv, matches_any
 from aggqlint.isotime import parse_duration
 from aggqlint.policy import Policy
-from aggqlint.ruledocs import UnknownRule, did_you_mean, selector
 
 CONFIG_FILES = ("aggqlint.toml", "pyproject.toml")  # looked for in this order in a directory
 COMMAND_LINE = ""  # ConfigError.file for a bad option: the message then starts at the option

@@ -1,12 +1,11 @@
-"""Rules as people name and read them: lookup by code or name, the listing, the docs page.
+"""Rules as people read them: the `aggqlint rules` listing and explanations, the docs page.
 
 Everything here is rendered from `ruleset.all_rules()` (rules/checks/*.yaml), so
-`aggqlint rules`, docs/rules.md and the config's code validation never disagree.
+`aggqlint rules` and docs/rules.md never disagree. Reading codes is aggqlint.codes.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import textwrap
 from collections.abc import Iterable
@@ -15,7 +14,6 @@ from typing import Any
 from aggqlint.ruleset import RuleMeta, all_rules
 
 WIDTH = 88
-_PREFIX = re.compile(r"AQL[0-9]{0,3}")
 _DOCS_HEADER = """\
 # Rules
 
@@ -25,59 +23,6 @@ aggqlint has {count} rules in {families} families. `aggqlint rules CODE` shows t
 in a terminal. To select, ignore or re-grade rules, or to silence one on a single line, see
 [configuration](configuration.md).
 """
-
-
-class UnknownRule(ValueError):
-    """A code, name or prefix that names no rule; the message carries a did-you-mean."""
-
-
-def did_you_mean(text: str, candidates: Iterable[str]) -> str:
-    """'; did you mean 'x'?' for the closest candidate, or '' when none is close. Of equally
-    close ones the first wins (difflib's own pick would be the greatest string: AQL2O1 would
-    suggest AQL291 over AQL201)."""
-    best, best_score = "", 0.0
-    for candidate in candidates:
-        score = difflib.SequenceMatcher(None, text, candidate).ratio()
-        if score >= 0.6 and score > best_score:
-            best, best_score = candidate, score
-    return f"; did you mean '{best}'?" if best else ""
-
-
-def lookup(text: str) -> RuleMeta:
-    """The rule with this code (any case) or name; UnknownRule otherwise."""
-    key = text.strip()
-    rules = all_rules()
-    if key.upper() in rules:
-        return rules[key.upper()]
-    for meta in rules.values():
-        if meta.name == key.lower():
-            return meta
-    typo = _code_typo(key)
-    if typo in rules:
-        raise UnknownRule(f"unknown rule '{key}'; did you mean '{typo}'?")
-    candidates = [*rules, *(meta.name for meta in rules.values())]
-    probe = key.upper() if key.upper().startswith("AQL") else key.lower()
-    raise UnknownRule(f"unknown rule '{key}'{did_you_mean(probe, candidates)}")
-
-
-def _code_typo(key: str) -> str | None:
-    # The usual slips in a code: a dropped leading zero (AQL24), a letter O for a zero.
-    typed = re.fullmatch(r"AQL([0-9OIL]{1,3})", key.upper())
-    if typed is None:
-        return None
-    return "AQL" + typed[1].translate(str.maketrans("OIL", "011")).rjust(3, "0")
-
-
-def selector(text: str) -> str:
-    """A code, a rule name or a code prefix (`AQL2`) as select/ignore take it: the code or
-    prefix, upper-case. UnknownRule when it selects no rule."""
-    key = text.strip()
-    upper = key.upper()
-    if _PREFIX.fullmatch(upper) and any(code.startswith(upper) for code in all_rules()):
-        return upper
-    if _PREFIX.fullmatch(upper) and len(upper) < 6:
-        raise UnknownRule(f"'{key}' selects no rule (no code starts with {upper})")
-    return lookup(key).code
 
 
 def families(rules: Iterable[RuleMeta]) -> dict[str, list[RuleMeta]]:
@@ -99,7 +44,42 @@ def as_dict(meta: RuleMeta) -> dict[str, Any]:
         "why": meta.why,
         "bad": meta.bad,
         "good": meta.good,
+        "config": meta.config,
+        "filename": meta.filename,
+        "args": list(meta.args),
+        "walk": meta.walk,
+        "example": "none" if meta.no_example_reason else "file",
+        "example_reason": meta.no_example_reason,
+        "options": rule_options(meta),
+        "fixable": meta.fixable,
     }
+
+
+def rule_options(meta: RuleMeta) -> dict[str, Any]:
+    """The rule's own options (name -> type, default, meaning). None are declared per rule
+    yet; the limits' max-interval/max-buckets come here once the registry declares them."""
+    return {}
+
+
+_FIXES = {
+    "safe": "safe (the fix keeps the query's meaning)",
+    "unsafe": "unsafe (a fix may change the query's meaning; read it before applying)",
+}
+
+
+def _fix_line(meta: RuleMeta) -> list[str]:
+    return [f"Fix: {_FIXES[meta.fixable]}."] if meta.fixable else []
+
+
+def _how_checked(meta: RuleMeta) -> str | None:
+    """The command the examples are checked with, when it is more than `check FILE`."""
+    if meta.config is None and not meta.args and not meta.walk and meta.filename == "example.yaml":
+        return None
+    target = "." if meta.walk else meta.filename
+    command = " ".join(["aggqlint check", target, *meta.args])
+    found = f"found in the folder as {meta.filename}" if meta.walk else f"saved as {meta.filename}"
+    beside = ", with the aggqlint.toml below beside it" if meta.config is not None else ""
+    return f"Each example is {found}{beside}, and checked with: {command}"
 
 
 def render_list(rules: Iterable[RuleMeta]) -> str:
@@ -124,7 +104,8 @@ def render_list(rules: Iterable[RuleMeta]) -> str:
 
 
 def render_rule(meta: RuleMeta) -> str:
-    """`aggqlint rules CODE`: what the rule checks, why, its default severity and examples."""
+    """`aggqlint rules CODE`: what the rule checks, why, its default severity and examples,
+    whole, with the config and arguments they are checked with."""
     lines = [
         f"{meta.code} {meta.name}",
         f"default severity: {meta.severity}; family: {meta.family} ({meta.family_title})",
@@ -133,15 +114,28 @@ def render_rule(meta: RuleMeta) -> str:
     ]
     if meta.why:
         lines += ["", *textwrap.wrap(f"Why: {meta.why}", WIDTH)]
+    lines += ["", *_fix_line(meta)] if meta.fixable else []
     for label, example in (("Bad", meta.bad), ("Good", meta.good)):
         if example.strip():
-            lines += ["", f"{label}:", *(f"    {line}" for line in example.rstrip().splitlines())]
+            lines += ["", f"{label}:", *_indented(example)]
+    how = _how_checked(meta)
+    if how:
+        sentence, command = how.split(": ", 1)
+        lines += ["", *textwrap.wrap(f"{sentence}:", WIDTH), f"    {command}"]
+    if meta.config is not None:
+        lines += ["", "aggqlint.toml:", *_indented(meta.config)]
+    if meta.no_example_reason:
+        lines += ["", *textwrap.wrap(f"No example file: {meta.no_example_reason}.", WIDTH)]
     lines += [
         "",
         f"Silence it on one line with `# aggqlint: disable={meta.code} -- reason`, or for a",
         f'whole project with `ignore = ["{meta.code}"]` under [tool.aggqlint].',
     ]
     return "\n".join(lines) + "\n"
+
+
+def _indented(text: str) -> list[str]:
+    return [f"    {line}" if line else "" for line in text.rstrip().splitlines()]
 
 
 def render_markdown() -> str:
@@ -168,8 +162,17 @@ def render_markdown() -> str:
             out += ["", _one_line(meta.summary)]
             if meta.why:
                 out += ["", _one_line(meta.why)]
+            out += ["", *_fix_line(meta)] if meta.fixable else []
             for label, example in (("Bad", meta.bad), ("Good", meta.good)):
                 out += _markdown_example(label, example)
+            how = _how_checked(meta)
+            if how:
+                sentence, command = how.split(": ", 1)
+                out += ["", f"{sentence}: `{command}`."]
+            if meta.config is not None:
+                out += ["", "aggqlint.toml:", "", "```toml", meta.config.rstrip(), "```"]
+            if meta.no_example_reason:
+                out += ["", f"No example file: {meta.no_example_reason}."]
     return "\n".join(out) + "\n"
 
 

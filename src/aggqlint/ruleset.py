@@ -1,12 +1,22 @@
-"""Rule metadata (rules/checks/*.yaml): code, name, default severity, summary, why, examples."""
+"""Rule metadata (rules/checks/*.yaml): code, name, default severity, summary, why, examples.
+
+Each `bad` and `good` is a whole file aggqlint can check; `config` (an aggqlint.toml),
+`filename`, `args` (extra `aggqlint check` arguments) and `walk` (found by walking a folder)
+say how. A rule no file can show has `example: none` and an `example-reason`.
+"""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from aggqlint.data import data_root, load_yaml
 from aggqlint.diagnostics import Severity
+
+# "safe": every fix keeps the query's meaning; "unsafe": some fix may change it (a guess, a
+# restructuring); a rule of either kind may still offer safe fixes for some inputs.
+Fixable = Literal[False, "safe", "unsafe"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,12 @@ class RuleMeta:
     why: str
     bad: str
     good: str
+    config: str | None = None  # the text of an aggqlint.toml beside the example file
+    filename: str = "example.yaml"  # what the example file is called (.json: read as JSON)
+    args: tuple[str, ...] = ()  # extra `aggqlint check` arguments, e.g. --now
+    walk: bool = False  # the file is found by `aggqlint check FOLDER`, not named
+    no_example_reason: str | None = None  # `example: none`: why no file can show the rule
+    fixable: Fixable = False  # the least safe fix the rule offers; False: advice only
 
 
 @functools.cache
@@ -38,8 +54,28 @@ def all_rules() -> dict[str, RuleMeta]:
                 why=entry.get("why", ""),
                 bad=entry.get("bad", ""),
                 good=entry.get("good", ""),
+                config=entry.get("config"),
+                filename=entry.get("filename", "example.yaml"),
+                args=tuple(entry.get("args", ())),
+                walk=bool(entry.get("walk", False)),
+                no_example_reason=_no_example_reason(entry),
+                fixable=_fixable(entry.get("fixable", False)),
             )
     return dict(sorted(rules.items()))
+
+
+def _no_example_reason(entry: dict[str, Any]) -> str | None:
+    if entry.get("example") != "none":
+        return None
+    return str(entry["example-reason"])
+
+
+def _fixable(value: object) -> Fixable:
+    if value == "safe":
+        return "safe"
+    if value == "unsafe":
+        return "unsafe"
+    return False
 
 
 def rule(code: str) -> RuleMeta:

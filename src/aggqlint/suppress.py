@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
+from aggqlint.codes import UnknownRule, lookup
 from aggqlint.diagnostics import Diagnostic, Location
-from aggqlint.ruledocs import UnknownRule, lookup
 from aggqlint.ruleset import rule
 from aggqlint.source import Source
 

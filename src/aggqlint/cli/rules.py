@@ -22,7 +22,7 @@ EXIT_USAGE = 2
 )
 def rules(rule: str | None, output_format: str) -> None:
     """List the rules by family, or explain one (AQL201 or unknown-metric)."""
-    from aggqlint import ruledocs
+    from aggqlint import codes, ruledocs
     from aggqlint.ruleset import all_rules
 
     if rule is None:
@@ -33,8 +33,8 @@ def rules(rule: str | None, output_format: str) -> None:
             click.echo(ruledocs.render_list(everything), nl=False)
         return
     try:
-        meta = ruledocs.lookup(rule)
-    except ruledocs.UnknownRule as err:
+        meta = codes.lookup(rule)
+    except codes.UnknownRule as err:
         click.echo(f"aggqlint: {err} (`aggqlint rules` lists them all)", err=True)
         sys.exit(EXIT_USAGE)
     if output_format == "json":
