@@ -16,6 +16,7 @@ from aggqlint.inputs import Input, collect_inputs
 from aggqlint.inputs import UsageError as UsageError  # raised by lint_paths; callers catch it here
 from aggqlint.policy import Policy
 from aggqlint.relevance import lenient_json, looks_like_report
+from aggqlint.rules.registry import Enabled
 from aggqlint.ruleset import rule
 from aggqlint.schema import check_body, without_nulls
 from aggqlint.source import MAX_FILE_BYTES, Document, Source, parse_source, read_source
@@ -161,7 +162,7 @@ def _check_source(
         definition = read_definition(document, hint)
         definitions.append(definition)
         findings = [(f, "") for f in document.findings + definition.findings]
-        findings.extend((f, "") for f in _document_findings(document.value))
+        findings.extend((f, "") for f in _document_findings(document.value, policy.enabled))
         body = definition.body
         if definition.endpoint is not None and isinstance(body, dict):
             scalars = _relative_scalars(document, definition.body_pointer)
@@ -174,6 +175,7 @@ def _check_source(
                 policy.limits,
                 scalars,
                 definition.is_envelope,
+                policy.enabled,
             ):
                 findings.append((finding, definition.body_pointer))
         for finding, base in findings:
@@ -230,10 +232,11 @@ def _redact(diagnostics: list[Diagnostic], findings: Iterable[Finding]) -> list[
 
 def _settle(checked: CheckedFile, max_repeats: int | None = MAX_REPEATS) -> CheckedFile:
     """Inline suppressions, then the policy, then source order. Suppressions see every
-    diagnostic (before select/ignore), so whether one is used does not depend on the config."""
+    diagnostic of the rules that ran (select/ignore skips rules before running them)."""
     from aggqlint.suppress import apply_suppressions
 
-    outcome = apply_suppressions(checked.diagnostics, checked.source)
+    # A rule the policy skipped never ran: a suppression of its code is not called unused.
+    outcome = apply_suppressions(checked.diagnostics, checked.source, checked.policy.enabled)
     checked.diagnostics = sorted(checked.policy.apply(outcome.kept), key=Diagnostic.sort_key)
     if max_repeats is not None:
         checked.diagnostics = _cap_repeats(checked.diagnostics, max_repeats)
@@ -281,8 +284,9 @@ def _check_body(
     limits: dict[str, Any],
     scalars: dict[str, Any] | None,
     in_envelope: bool = False,
+    enabled: Enabled | None = None,
 ) -> list[Finding]:
-    from aggqlint.rules import RuleContext, run_families
+    from aggqlint.rules import RuleContext, registry
 
     findings = check_body(body, endpoint, scalars)
     if windows:  # plan makes each window a request's interval: the body needs none of its own
@@ -293,7 +297,7 @@ def _check_body(
     # (the schema layer has already noted it, AQL210), so no rule warns about its value.
     served = without_nulls(body, endpoint)
     context = RuleContext(served, endpoint, windows, chunk, limits, now, in_envelope)
-    return findings + _family_findings(run_families(context))
+    return findings + list(registry.run(registry.units("body"), context, enabled))
 
 
 def _interval_required(finding: Finding) -> bool:
@@ -302,27 +306,11 @@ def _interval_required(finding: Finding) -> bool:
     )
 
 
-def _document_findings(value: Any) -> list[Finding]:
-    from aggqlint.rules import run_document_families
+def _document_findings(value: Any, enabled: Enabled | None = None) -> list[Finding]:
+    """The rules that look at a whole document (leaked secrets), whatever its shape."""
+    from aggqlint.rules import registry
 
-    return _family_findings(run_document_families(value))
-
-
-def _family_findings(outcomes: Iterable[tuple[str, Finding | BaseException]]) -> list[Finding]:
-    findings: list[Finding] = []
-    for family, outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            findings.append(
-                Finding(
-                    "AQL009",
-                    "",
-                    f"rule family '{family}' failed on this document "
-                    f"({type(outcome).__name__}: {outcome}); other checks still ran",
-                )
-            )
-        else:
-            findings.append(outcome)
-    return findings
+    return list(registry.run(registry.units("document"), value, enabled))
 
 
 def _locate(finding: Finding, base: str, source: Source, document: Document) -> Diagnostic:

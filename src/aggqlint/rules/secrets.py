@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.endpoints import all_endpoints
+from aggqlint.rules.registry import rule
 
 _ENVIRONMENT = "GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET"
 _ADVICE = (
@@ -135,6 +136,7 @@ def _vendor_pattern(vendors: list[dict[str, Any]]) -> re.Pattern[str] | None:
 _Path = tuple[Any, str | int] | None
 
 
+@rule("AQL701", "AQL702", "AQL703", scope="document")
 def check_document(document: Any) -> Iterator[Finding]:
     """Findings with pointers relative to the document (or payload) given."""
     patterns = _patterns()
