@@ -159,9 +159,10 @@ def _check_source(
         if walked and not hint and not looks_like_report(document.value):
             diagnostics.append(_locate(_skipped(document), "", source, document))
             continue
-        definition = read_definition(document, hint)
+        definition = _read_definition(document, hint)
         definitions.append(definition)
-        findings = [(f, "") for f in document.findings + definition.findings]
+        envelope = _envelope_findings(definition, policy.enabled)
+        findings = [(f, "") for f in document.findings + envelope + definition.findings]
         findings.extend((f, "") for f in _document_findings(document.value, policy.enabled))
         body = definition.body
         if definition.endpoint is not None and isinstance(body, dict):
@@ -183,6 +184,34 @@ def _check_source(
         all_findings.extend(f for f, _ in findings)
     diagnostics = _redact(diagnostics, all_findings)
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
+
+
+def _read_definition(document: Document, hint: str | None) -> ReportDefinition:
+    """The definition, or when reading it fails, one AQL009 and a body left unchecked."""
+    from aggqlint.rules import registry
+
+    try:
+        return read_definition(document, hint)
+    except Exception as exc:  # a broken reader is a diagnostic, never a crash
+        unit = registry.unit_for("AQL020")
+        assert unit is not None
+        definition = ReportDefinition(document, None, None, None, "")
+        definition.findings.append(registry.crashed(unit, exc))
+        return definition
+
+
+def _envelope_findings(definition: ReportDefinition, enabled: Enabled) -> list[Finding]:
+    """The envelope rules (AQL025) on a report definition's own fields."""
+    from aggqlint.rules import registry
+
+    value = definition.document.value
+    if not definition.is_envelope or not isinstance(value, dict):
+        return []
+    found = list(registry.run(registry.units("envelope"), value, enabled))
+    if any(f.pointer == "/endpoint" for f in definition.findings):
+        # The endpoint's own finding says it (and names the fix); not twice.
+        found = [f for f in found if f.pointer != "/endpoint"]
+    return found
 
 
 def _unrelated(document: Document) -> bool:
@@ -288,7 +317,7 @@ def _check_body(
 ) -> list[Finding]:
     from aggqlint.rules import RuleContext, registry
 
-    findings = check_body(body, endpoint, scalars)
+    findings = check_body(body, endpoint, scalars, enabled)
     if windows:  # plan makes each window a request's interval: the body needs none of its own
         findings = [f for f in findings if not _interval_required(f)]
     if not isinstance(body, dict):  # lint_payload takes what the caller built; rules need a dict

@@ -20,11 +20,13 @@ from aggqlint.diagnostics import Finding
 # Where a unit runs: on a request body's RuleContext, on a whole document (secrets), as a
 # handler of one JSON Schema keyword (the schema layer), or inside the engine and loader
 # (input, endpoint and envelope codes: declared here so the registry knows every code).
-SCOPES = ("body", "document", "schema", "engine")
+SCOPES = ("body", "document", "envelope", "schema", "engine")
 
 # The modules whose units make up the registry, imported when it is first asked.
 MODULES = (
     "aggqlint.rules.loader",
+    "aggqlint.rules.schema_keywords",
+    "aggqlint.rules.envelope",
     "aggqlint.rules.time",
     "aggqlint.rules.filters",
     "aggqlint.rules.limits",
@@ -53,6 +55,14 @@ class Unit:
     scope: str
     check: Callable[[Any], Iterable[Finding]]
     options: tuple[Option, ...] = ()
+    # Codes another unit owns that this one may also report, because it calls that unit's
+    # message writer (a metric written as an object is also an unknown metric).
+    borrows: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # schema scope: the JSON Schema keywords it explains
+
+    @property
+    def reports(self) -> tuple[str, ...]:
+        return self.codes + self.borrows
 
     @property
     def family(self) -> str:
@@ -70,7 +80,7 @@ class Unit:
         """'AQL105 (interval-without-offset)': the codes with their metadata names."""
         from aggqlint.ruleset import rule as meta
 
-        return ", ".join(f"{code} ({meta(code).name})" for code in self.codes)
+        return ", ".join(f"{code} ({meta(code).name})" for code in self.codes or self.borrows)
 
 
 _UNITS: list[Unit] = []
@@ -78,13 +88,17 @@ _LOADED = False
 
 
 def rule(
-    *codes: str, scope: str = "body", options: tuple[Option, ...] = ()
+    *codes: str,
+    scope: str = "body",
+    options: tuple[Option, ...] = (),
+    borrows: tuple[str, ...] = (),
+    keywords: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Any], Iterable[Finding]]], Callable[[Any], Iterable[Finding]]]:
-    """Register the decorated check as the unit that reports these codes."""
-    assert codes and scope in SCOPES, (codes, scope)
+    """Register the decorated check as the unit that owns these codes."""
+    assert scope in SCOPES and (codes or borrows), (codes, scope)
 
     def register(check: Callable[[Any], Iterable[Finding]]) -> Callable[[Any], Iterable[Finding]]:
-        _UNITS.append(Unit(tuple(codes), scope, check, options))
+        _UNITS.append(Unit(tuple(codes), scope, check, options, borrows, keywords))
         return check
 
     return register
@@ -117,7 +131,7 @@ def _load() -> None:
 
 
 def registered_codes() -> dict[str, list[Unit]]:
-    """code -> the units that declare it (one each, the registry test holds)."""
+    """code -> the units that own it (one each, the registry test holds)."""
     found: dict[str, list[Unit]] = {}
     for unit in units():
         for code in unit.codes:
@@ -132,7 +146,7 @@ def unit_for(code: str) -> Unit | None:
 
 def runs(unit: Unit, enabled: Enabled | None) -> bool:
     """Whether the config leaves any of the unit's codes on (select/ignore, before running)."""
-    return enabled is None or any(enabled(code) for code in unit.codes)
+    return enabled is None or any(enabled(code) for code in unit.reports)
 
 
 def run(
@@ -148,7 +162,9 @@ def guarded(unit: Unit, produce: Callable[[], Iterable[Finding]]) -> Iterator[Fi
     """The findings produce() gives for unit: what it found before a crash, then AQL009."""
     try:
         for finding in produce():
-            yield finding if finding.code in unit.codes else undeclared(unit, finding)
+            # AQL009 passes: a unit that runs others (the envelope's schema) relays their crash.
+            declared = finding.code in unit.reports or finding.code == CRASH
+            yield finding if declared else undeclared(unit, finding)
     except Exception as exc:  # a broken rule is a diagnostic, never a crash
         yield crashed(unit, exc)
 
