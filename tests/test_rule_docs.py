@@ -70,7 +70,10 @@ def test_family_file_shape(path: Path) -> None:
     assert isinstance(family.get("title"), str) and family["title"]
     assert isinstance(family["rules"], list) and family["rules"]
     for entry in family["rules"]:
-        assert set(entry) == {"code", "name", "severity", "summary", "why", "bad", "good"}, entry
+        required = {"code", "name", "severity", "summary", "why", "bad", "good"}
+        assert required <= set(entry) <= required | {"options"}, entry
+        for option in entry.get("options", []):  # what a config profile sets for the rule
+            assert set(option) == {"name", "type", "default", "doc"}, option
         assert re.fullmatch(r"AQL[0-9]{3}", entry["code"]), entry["code"]
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry["name"]), entry["name"]
         assert entry["severity"] in ("error", "warning", "info")

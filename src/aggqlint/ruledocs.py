@@ -133,6 +133,8 @@ def render_rule(meta: RuleMeta) -> str:
     ]
     if meta.why:
         lines += ["", *textwrap.wrap(f"Why: {meta.why}", WIDTH)]
+    for option in meta.options:
+        lines += ["", *textwrap.wrap(f"Option {option.name} ({option.type}): {option.doc}", WIDTH)]
     for label, example in (("Bad", meta.bad), ("Good", meta.good)):
         if example.strip():
             lines += ["", f"{label}:", *(f"    {line}" for line in example.rstrip().splitlines())]
@@ -168,6 +170,9 @@ def render_markdown() -> str:
             out += ["", _one_line(meta.summary)]
             if meta.why:
                 out += ["", _one_line(meta.why)]
+            if meta.options:
+                out += ["", "Options (in a config profile):", ""]
+                out += [f"- `{o.name}` ({o.type}): {_one_line(o.doc)}" for o in meta.options]
             for label, example in (("Bad", meta.bad), ("Good", meta.good)):
                 out += _markdown_example(label, example)
     return "\n".join(out) + "\n"

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from aggqlint.data import data_root, load_yaml
 from aggqlint.diagnostics import Severity
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    """A setting the rule reads from a config profile, as documented beside it."""
+
+    name: str
+    type: str
+    default: Any
+    doc: str
 
 
 @dataclass(frozen=True)
@@ -20,6 +31,7 @@ class RuleMeta:
     why: str
     bad: str
     good: str
+    options: tuple[RuleOption, ...] = ()
 
 
 @functools.cache
@@ -38,6 +50,7 @@ def all_rules() -> dict[str, RuleMeta]:
                 why=entry.get("why", ""),
                 bad=entry.get("bad", ""),
                 good=entry.get("good", ""),
+                options=tuple(RuleOption(**option) for option in entry.get("options", [])),
             )
     return dict(sorted(rules.items()))
 

@@ -37,19 +37,20 @@ class _Limits:
     profile: str  # how messages name where the profile limits come from
 
 
+# The profile limits these rules read (documented with them in rules/checks/limits.yaml).
 MAX_INTERVAL = Option(
     "max-interval",
     "duration",
     None,
-    "the longest span one request may cover (an ISO 8601 duration such as P7D); "
-    "per endpoint under endpoints.<name>",
+    "the longest span one request may cover, an ISO 8601 duration such as P7D; unset, no "
+    "limit. Set it in a profile, or per endpoint under endpoints.<name>.",
 )
 MAX_BUCKETS = Option(
     "max-buckets",
     "count",
     None,
-    "the most granularity buckets one request may hold (a whole number, 1 or more); "
-    "per endpoint under endpoints.<name>",
+    "the most granularity buckets one request may hold, a whole number of 1 or more; unset, "
+    "no limit. Set it in a profile, or per endpoint under endpoints.<name>.",
 )
 
 

@@ -41,12 +41,34 @@ Enabled = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class Option:
-    """A per-rule setting read from a config profile (yamllint's CONF), e.g. max-interval."""
+    """A per-rule setting read from a config profile (yamllint's CONF), e.g. max-interval:
+    declared beside its rule, parsed and validated once by the config, generically."""
 
     name: str
     kind: str  # "duration" (a non-zero ISO 8601 duration) or "count" (a whole number >= 1)
-    default: Any
+    default: Any  # None: no limit unless a profile sets one
     doc: str
+
+    def parse(self, value: Any) -> Any:
+        """The value as rules read it (durations canonical: P7D, PT4H); ValueError, in our
+        words, for a value of the wrong type or out of range."""
+        if self.kind == "duration":
+            from aggqlint.isotime import parse_duration
+
+            if not isinstance(value, str):
+                raise TypeError("a string")
+            try:
+                duration = parse_duration(value)
+            except ValueError as err:
+                raise ValueError(f"not an ISO 8601 duration: {err}") from None
+            if duration.is_zero:
+                raise ValueError(f"'{value}' is zero; a limit must be longer")
+            return str(duration)
+        if self.kind == "count":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"must be a whole number ≥ 1, not {value!r}")
+            return value
+        raise AssertionError(f"option {self.name}: unknown kind {self.kind!r}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,6 +150,11 @@ def _load() -> None:
         _LOADED = True
         for name in MODULES:
             importlib.import_module(name)
+
+
+def options() -> dict[str, Option]:
+    """Every rule's options by name (a name means the same to every rule that takes it)."""
+    return {option.name: option for unit in units() for option in unit.options}
 
 
 def registered_codes() -> dict[str, list[Unit]]:
