@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -143,6 +144,7 @@ def _check_source(
         diagnostics.append(_diagnostic(finding, "", Location(source.path, line, column)))
     definitions = []
     hint = options.endpoint or policy.endpoint
+    enabled = functools.cache(policy.enabled)  # asked for every rule of every document
     all_findings: list[Finding] = []
     for document in source.documents:
         if document.failure is not None:
@@ -161,9 +163,9 @@ def _check_source(
             continue
         definition = _read_definition(document, hint)
         definitions.append(definition)
-        envelope = _envelope_findings(definition, policy.enabled)
+        envelope = _envelope_findings(definition, enabled)
         findings = [(f, "") for f in document.findings + envelope + definition.findings]
-        findings.extend((f, "") for f in _document_findings(document.value, policy.enabled))
+        findings.extend((f, "") for f in _document_findings(document.value, enabled))
         body = definition.body
         if definition.endpoint is not None and isinstance(body, dict):
             scalars = _relative_scalars(document, definition.body_pointer)
@@ -176,7 +178,7 @@ def _check_source(
                 policy.limits,
                 scalars,
                 definition.is_envelope,
-                policy.enabled,
+                enabled,
             ):
                 findings.append((finding, definition.body_pointer))
         for finding, base in findings:

@@ -137,11 +137,20 @@ def _never(_: Any) -> Iterable[Finding]:
 
 def units(scope: str | None = None, module: str | None = None) -> list[Unit]:
     _load()
-    return [
-        u
-        for u in _UNITS
-        if (scope is None or u.scope == scope) and (module is None or u.check.__module__ == module)
-    ]
+    key = (scope, module)
+    cached = _SELECTIONS.get(key)
+    if cached is None or cached[0] is not _UNITS:  # asked every document: worked out once
+        chosen = [
+            u
+            for u in _UNITS
+            if (scope is None or u.scope == scope)
+            and (module is None or u.check.__module__ == module)
+        ]
+        cached = _SELECTIONS[key] = (_UNITS, chosen)
+    return cached[1]
+
+
+_SELECTIONS: dict[tuple[str | None, str | None], tuple[list[Unit], list[Unit]]] = {}
 
 
 def _load() -> None:
