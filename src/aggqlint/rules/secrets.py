@@ -1,6 +1,6 @@
 """Credentials in a report definition: named secrets, access tokens, random-looking strings.
 
-A document family (see `DOCUMENT_FAMILIES`): it looks at the whole document, envelope and
+A document rule (registered with scope "document"): it looks at the whole document, envelope and
 unknown keys included, whatever its shape. Only shapes that are secrets with high confidence
 are errors: a value under a credential name (AQL701, also `client_secret=...` in a text and
 the password of `https://user:pass@host`), an access token by its shape (AQL702: an
