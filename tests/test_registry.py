@@ -251,6 +251,16 @@ def _endpoints() -> Iterator[Any]:
     yield all_endpoints()["conversations/aggregates"]
 
 
+def test_a_failing_schema_adapter_is_one_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema._Nulls, "strip", _boom)
+    found = [(d.location.line, d.code, d.message) for d in run()]
+    failed = "the schema check failed on this document (RuntimeError: injected); "
+    # At each body (where the query mapping starts), and every rule still ran.
+    assert [line for line, code, message in found if code == "AQL009"] == [6, 15]
+    assert all(m == failed + "other checks still ran" for _, c, m in found if c == "AQL009")
+    assert {"AQL105", "AQL502", "AQL308", "AQL702", "AQL405", "AQL025"} <= {c for _, c, _ in found}
+
+
 def test_a_failing_definition_reader_is_one_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     import aggqlint.lint
 

@@ -319,16 +319,31 @@ def _check_body(
 ) -> list[Finding]:
     from aggqlint.rules import RuleContext, registry
 
-    findings = check_body(body, endpoint, scalars, enabled)
+    try:
+        findings = check_body(body, endpoint, scalars, enabled)
+    except Exception as exc:  # the adapter itself, not one keyword's rule (those are guarded)
+        findings = [_schema_failed(exc)]
     if windows:  # plan makes each window a request's interval: the body needs none of its own
         findings = [f for f in findings if not _interval_required(f)]
     if not isinstance(body, dict):  # lint_payload takes what the caller built; rules need a dict
         return findings
     # The rules judge the body as the server reads it: a field written as null is absent
     # (the schema layer has already noted it, AQL210), so no rule warns about its value.
-    served = without_nulls(body, endpoint)
+    try:
+        served = without_nulls(body, endpoint)
+    except Exception:  # said above, as the schema check failing; the rules take the body
+        served = body
     context = RuleContext(served, endpoint, windows, chunk, limits, now, in_envelope)
     return findings + list(registry.run(registry.units("body"), context, enabled))
+
+
+def _schema_failed(exc: Exception) -> Finding:
+    return Finding(
+        "AQL009",
+        "",
+        f"the schema check failed on this document ({type(exc).__name__}: {exc}); "
+        "other checks still ran",
+    )
 
 
 def _interval_required(finding: Finding) -> bool:
