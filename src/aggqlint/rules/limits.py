@@ -96,7 +96,7 @@ def _window_limits(context: RuleContext, which: str) -> Iterator[Finding]:
     """The findings of one limit (the others left out) on what is sent."""
     if "interval" not in context.fields:
         return
-    every = _limits(context)
+    every = context.shared(_limits)  # read once per context, whichever limit rule asks first
     limits = replace(
         every,
         detail=every.detail if which == "detail" else None,
