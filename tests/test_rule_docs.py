@@ -85,7 +85,7 @@ def _entries() -> list[tuple[str, dict[str, object]]]:
 
 REQUIRED = {"code", "name", "severity", "summary", "why", "bad", "good", "fixable"}
 # How an example is checked (tests/test_rule_examples.py), or why it cannot be.
-OPTIONAL = {"config", "filename", "args", "walk", "example", "example-reason"}
+OPTIONAL = {"config", "filename", "args", "walk", "example", "example-reason", "options"}
 
 
 @pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.name)
@@ -98,6 +98,8 @@ def test_family_file_shape(path: Path) -> None:
         assert REQUIRED <= set(entry) <= REQUIRED | OPTIONAL, entry
         assert entry["fixable"] in (False, "safe", "unsafe"), entry["code"]
         assert (entry.get("example") == "none") == ("example-reason" in entry), entry["code"]
+        for option in entry.get("options", []):  # what a config profile sets for the rule
+            assert set(option) == {"name", "type", "default", "doc"}, option
         assert re.fullmatch(r"AQL[0-9]{3}", entry["code"]), entry["code"]
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry["name"]), entry["name"]
         assert entry["severity"] in ("error", "warning", "info")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aggqlint import isotime
+from aggqlint import isotime, timespans
 from aggqlint.diagnostics import Diagnostic, Finding
 from aggqlint.endpoints import all_endpoints
 from aggqlint.lint import LintOptions, lint_text
@@ -644,12 +644,12 @@ def test_no_time_or_limit_rule_raises_on_arbitrary_text(
 )
 def test_can_exceed_agrees_with_fixed_lengths(a: str, b: str) -> None:
     first, second = isotime.parse_duration(a), isotime.parse_duration(b)
-    assert not timing.can_exceed(first, first)
+    assert not timespans.can_exceed(first, first)
     if not first.is_calendar and not second.is_calendar:
-        assert timing.can_exceed(first, second) == (
+        assert timespans.can_exceed(first, second) == (
             first.nominal_seconds() > second.nominal_seconds()
         )
-    if timing.can_exceed(first, second):
+    if timespans.can_exceed(first, second):
         assert first.nominal_seconds() > second.nominal_seconds() - 3 * 86_400
 
 
@@ -665,7 +665,7 @@ def test_times_lands_on_the_same_boundary_as_stepping(
     size = isotime.parse_duration(granularity)
     tz = ZoneInfo(zone)
     begin = start.replace(tzinfo=UTC)
-    boundary = isotime.add(begin, timing.times(size, k), tz)
+    boundary = isotime.add(begin, timespans.times(size, k), tz)
     count, even = isotime.bucket_count(begin, boundary, size, tz)
     assert even
     assert count == k or boundary == begin

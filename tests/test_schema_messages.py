@@ -559,7 +559,7 @@ def test_both_backends_word_nan_the_same() -> None:
     }
     results = []
     for backend in ("jsonschema", "jsonschema-rs"):
-        model = schema._Model(endpoint.schema(), "conversations/aggregates query")
+        model = schema.Model(endpoint.schema(), "conversations/aggregates query")
         model.validator = compile_schema(endpoint.schema(), backend)
         results.append(
             sorted((f.pointer, f.message) for f in schema._translate(model, body, endpoint, {}, ""))
@@ -625,7 +625,7 @@ def test_an_integer_beyond_int32_is_an_error_at_the_value(tmp_path: Any) -> None
     body = {"interval": "x", "paging": {"pageSize": 3_000_000_000, "pageNumber": -(2**40)}}
     results = []
     for backend in ("jsonschema", "jsonschema-rs"):
-        model = schema_module._Model(generated, "conversations/details query")
+        model = schema_module.Model(generated, "conversations/details query")
         model.validator = compile_schema(generated, backend)
         found = schema_module._translate(model, body, endpoint, {}, "")
         results.append(sorted((f.code, f.pointer, f.message) for f in found))

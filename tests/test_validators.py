@@ -28,7 +28,7 @@ ENDPOINTS = [
 
 def _findings(body: Any, endpoint_name: str, backend: str) -> list[tuple[str, str, str]]:
     endpoint = all_endpoints()[endpoint_name]
-    model = schema._Model(endpoint.schema(), f"{endpoint.name} query")
+    model = schema.Model(endpoint.schema(), f"{endpoint.name} query")
     model.validator = compile_schema(endpoint.schema(), backend)
     found = schema._translate(model, body, endpoint, {}, "")
     return sorted((f.code, f.pointer, f.message) for f in found)

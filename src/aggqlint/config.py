@@ -18,15 +18,17 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aggqlint.codes import UnknownRule, did_you_mean, selector
 from aggqlint.diagnostics import Severity
 from aggqlint.endpoints import EndpointError, resolve_endpoint
 from aggqlint.globs import Glob, exclude_glob
 from aggqlint.inputs import DEFAULT_GLOBS, UsageError, display_path, is_virtualenv, matches_any
-from aggqlint.isotime import parse_duration
 from aggqlint.policy import Policy
+
+if TYPE_CHECKING:
+    from aggqlint.rules.registry import Option
 
 CONFIG_FILES = ("aggqlint.toml", "pyproject.toml")  # looked for in this order in a directory
 COMMAND_LINE = ""  # ConfigError.file for a bad option: the message then starts at the option
@@ -44,8 +46,6 @@ _TOP_KEYS = (
     "extend-exclude",
 )
 
-_LIMIT_KEYS = ("max-interval", "max-buckets")
-_PROFILE_KEYS = (*_LIMIT_KEYS, "endpoints")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -234,7 +234,7 @@ class _Reader:
             raise self.error(key, err.message) from None
 
     def profile(self, table: dict[str, Any], key: tuple[str, ...]) -> dict[str, Any]:
-        self.known_keys(table, _PROFILE_KEYS, key)
+        self.known_keys(table, (*_rule_options(), "endpoints"), key)
         limits = self.limits(table, key)
         per_endpoint = self.table(table.get("endpoints", {}), (*key, "endpoints"))
         if per_endpoint:
@@ -242,29 +242,23 @@ class _Reader:
             for name, values in per_endpoint.items():
                 where = (*key, "endpoints", name)
                 values = self.table(values, where)
-                self.known_keys(values, _LIMIT_KEYS, where)
+                self.known_keys(values, tuple(_rule_options()), where)
                 limits["endpoints"][self.endpoint(name, where)] = self.limits(values, where)
         return limits
 
     def limits(self, table: dict[str, Any], key: tuple[str, ...]) -> dict[str, Any]:
+        """The rules' options a profile sets, each parsed by its declaration."""
         out: dict[str, Any] = {}
-        if "max-interval" in table:
-            where = (*key, "max-interval")
-            text = self.string(table["max-interval"], where)
+        for name, option in _rule_options().items():
+            if name not in table:
+                continue
+            where = (*key, name)
             try:
-                duration = parse_duration(text)
+                out[name] = option.parse(table[name])
+            except TypeError as err:  # the wrong TOML type: said as for every other key
+                raise self.error(where, f"must be {err}, not {_toml_type(table[name])}") from None
             except ValueError as err:
-                raise self.error(where, f"not an ISO 8601 duration: {err}") from None
-            if duration.is_zero:
-                raise self.error(where, f"'{text}' is zero; a limit must be longer")
-            out["max-interval"] = str(duration)
-        if "max-buckets" in table:
-            value = table["max-buckets"]
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise self.error(
-                    (*key, "max-buckets"), f"must be a whole number ≥ 1, not {value!r}"
-                )
-            out["max-buckets"] = value
+                raise self.error(where, str(err)) from None
         return out
 
     def check_profile(self, name: str, profiles: dict[str, Any], key: tuple[str, ...]) -> None:
@@ -473,3 +467,10 @@ class _ConfigFinder:
         for folder in walked:
             self.nearest[folder] = found
         return found
+
+
+def _rule_options() -> dict[str, Option]:
+    """The options rules declare (rules/registry.py): a profile's keys."""
+    from aggqlint.rules.registry import options
+
+    return options()

@@ -8,7 +8,6 @@ from typing import Any
 from aggqlint import catalog
 from aggqlint.diagnostics import Finding
 from aggqlint.endpoints import Endpoint, EndpointError, all_endpoints, resolve_endpoint
-from aggqlint.schema import check_envelope
 from aggqlint.source import Document
 
 ENVELOPE_KEYS = frozenset({"report", "endpoint", "query", "description", "windows", "chunk"})
@@ -30,7 +29,8 @@ class ReportDefinition:
     windows: list[str | None] = field(default_factory=list)
     chunk: str | None = None
     is_envelope: bool = False
-    findings: list[Finding] = field(default_factory=list)  # pointers relative to the document
+    # Pointers relative to the document; the envelope's own shape is a rule's (AQL025).
+    findings: list[Finding] = field(default_factory=list)
 
 
 def is_envelope(value: Any) -> bool:
@@ -78,7 +78,6 @@ def _from_envelope(document: Document, value: dict[str, Any]) -> ReportDefinitio
         "/query",
         is_envelope=True,
     )
-    definition.findings.extend(check_envelope(value))
     windows = value.get("windows")
     if isinstance(windows, list):
         definition.windows = [w if isinstance(w, str) else None for w in windows]

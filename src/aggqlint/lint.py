@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -16,6 +17,7 @@ from aggqlint.inputs import Input, collect_inputs
 from aggqlint.inputs import UsageError as UsageError  # raised by lint_paths; callers catch it here
 from aggqlint.policy import Policy
 from aggqlint.relevance import lenient_json, looks_like_report
+from aggqlint.rules.registry import Enabled
 from aggqlint.ruleset import rule
 from aggqlint.schema import check_body, without_nulls
 from aggqlint.source import MAX_FILE_BYTES, Document, Source, parse_source, read_source
@@ -142,6 +144,7 @@ def _check_source(
         diagnostics.append(_diagnostic(finding, "", Location(source.path, line, column)))
     definitions = []
     hint = options.endpoint or policy.endpoint
+    enabled = functools.cache(policy.enabled)  # asked for every rule of every document
     all_findings: list[Finding] = []
     for document in source.documents:
         if document.failure is not None:
@@ -158,10 +161,11 @@ def _check_source(
         if walked and not hint and not looks_like_report(document.value):
             diagnostics.append(_locate(_skipped(document), "", source, document))
             continue
-        definition = read_definition(document, hint)
+        definition = _read_definition(document, hint)
         definitions.append(definition)
-        findings = [(f, "") for f in document.findings + definition.findings]
-        findings.extend((f, "") for f in _document_findings(document.value))
+        envelope = _envelope_findings(definition, enabled)
+        findings = [(f, "") for f in document.findings + envelope + definition.findings]
+        findings.extend((f, "") for f in _document_findings(document.value, enabled))
         body = definition.body
         if definition.endpoint is not None and isinstance(body, dict):
             scalars = _relative_scalars(document, definition.body_pointer)
@@ -174,6 +178,7 @@ def _check_source(
                 policy.limits,
                 scalars,
                 definition.is_envelope,
+                enabled,
             ):
                 findings.append((finding, definition.body_pointer))
         for finding, base in findings:
@@ -181,6 +186,34 @@ def _check_source(
         all_findings.extend(f for f, _ in findings)
     diagnostics = _redact(diagnostics, all_findings)
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
+
+
+def _read_definition(document: Document, hint: str | None) -> ReportDefinition:
+    """The definition, or when reading it fails, one AQL009 and a body left unchecked."""
+    from aggqlint.rules import registry
+
+    try:
+        return read_definition(document, hint)
+    except Exception as exc:  # a broken reader is a diagnostic, never a crash
+        unit = registry.unit_for("AQL020")
+        assert unit is not None
+        definition = ReportDefinition(document, None, None, None, "")
+        definition.findings.append(registry.crashed(unit, exc))
+        return definition
+
+
+def _envelope_findings(definition: ReportDefinition, enabled: Enabled) -> list[Finding]:
+    """The envelope rules (AQL025) on a report definition's own fields."""
+    from aggqlint.rules import registry
+
+    value = definition.document.value
+    if not definition.is_envelope or not isinstance(value, dict):
+        return []
+    found = list(registry.run(registry.units("envelope"), value, enabled))
+    if any(f.pointer == "/endpoint" for f in definition.findings):
+        # The endpoint's own finding says it (and names the fix); not twice.
+        found = [f for f in found if f.pointer != "/endpoint"]
+    return found
 
 
 def _unrelated(document: Document) -> bool:
@@ -230,10 +263,11 @@ def _redact(diagnostics: list[Diagnostic], findings: Iterable[Finding]) -> list[
 
 def _settle(checked: CheckedFile, max_repeats: int | None = MAX_REPEATS) -> CheckedFile:
     """Inline suppressions, then the policy, then source order. Suppressions see every
-    diagnostic (before select/ignore), so whether one is used does not depend on the config."""
+    diagnostic of the rules that ran (select/ignore skips rules before running them)."""
     from aggqlint.suppress import apply_suppressions
 
-    outcome = apply_suppressions(checked.diagnostics, checked.source)
+    # A rule the policy skipped never ran: a suppression of its code is not called unused.
+    outcome = apply_suppressions(checked.diagnostics, checked.source, checked.policy.enabled)
     checked.diagnostics = sorted(checked.policy.apply(outcome.kept), key=Diagnostic.sort_key)
     if max_repeats is not None:
         checked.diagnostics = _cap_repeats(checked.diagnostics, max_repeats)
@@ -281,19 +315,35 @@ def _check_body(
     limits: dict[str, Any],
     scalars: dict[str, Any] | None,
     in_envelope: bool = False,
+    enabled: Enabled | None = None,
 ) -> list[Finding]:
-    from aggqlint.rules import RuleContext, run_families
+    from aggqlint.rules import RuleContext, registry
 
-    findings = check_body(body, endpoint, scalars)
+    try:
+        findings = check_body(body, endpoint, scalars, enabled)
+    except Exception as exc:  # the adapter itself, not one keyword's rule (those are guarded)
+        findings = [_schema_failed(exc)]
     if windows:  # plan makes each window a request's interval: the body needs none of its own
         findings = [f for f in findings if not _interval_required(f)]
     if not isinstance(body, dict):  # lint_payload takes what the caller built; rules need a dict
         return findings
     # The rules judge the body as the server reads it: a field written as null is absent
     # (the schema layer has already noted it, AQL210), so no rule warns about its value.
-    served = without_nulls(body, endpoint)
+    try:
+        served = without_nulls(body, endpoint)
+    except Exception:  # said above, as the schema check failing; the rules take the body
+        served = body
     context = RuleContext(served, endpoint, windows, chunk, limits, now, in_envelope)
-    return findings + _family_findings(run_families(context))
+    return findings + list(registry.run(registry.units("body"), context, enabled))
+
+
+def _schema_failed(exc: Exception) -> Finding:
+    return Finding(
+        "AQL009",
+        "",
+        f"the schema check failed on this document ({type(exc).__name__}: {exc}); "
+        "other checks still ran",
+    )
 
 
 def _interval_required(finding: Finding) -> bool:
@@ -302,27 +352,11 @@ def _interval_required(finding: Finding) -> bool:
     )
 
 
-def _document_findings(value: Any) -> list[Finding]:
-    from aggqlint.rules import run_document_families
+def _document_findings(value: Any, enabled: Enabled | None = None) -> list[Finding]:
+    """The rules that look at a whole document (leaked secrets), whatever its shape."""
+    from aggqlint.rules import registry
 
-    return _family_findings(run_document_families(value))
-
-
-def _family_findings(outcomes: Iterable[tuple[str, Finding | BaseException]]) -> list[Finding]:
-    findings: list[Finding] = []
-    for family, outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            findings.append(
-                Finding(
-                    "AQL009",
-                    "",
-                    f"rule family '{family}' failed on this document "
-                    f"({type(outcome).__name__}: {outcome}); other checks still ran",
-                )
-            )
-        else:
-            findings.append(outcome)
-    return findings
+    return list(registry.run(registry.units("document"), value, enabled))
 
 
 def _locate(finding: Finding, base: str, source: Source, document: Document) -> Diagnostic:

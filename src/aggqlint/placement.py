@@ -2,8 +2,8 @@
 (another filter list, groupBy for metrics, a metric sortMetric cannot rank by), and the
 endpoint to offer when a query's names all belong to another one.
 
-The schema layer (schema.py) calls these when an enum refuses a name; the slots come from the
-generated schemas (catalog.slots), so nothing here lists names.
+The schema layer's enum rule (rules/schema_keywords.py) calls these when an enum refuses a
+name; the slots come from the generated schemas (catalog.slots), so nothing here lists names.
 """
 
 from __future__ import annotations

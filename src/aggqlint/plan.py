@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from aggqlint import isotime
+from aggqlint import timespans as timing
 from aggqlint.definition import ReportDefinition
 from aggqlint.diagnostics import Diagnostic, Location, Severity, pointer_join
 from aggqlint.endpoints import Endpoint
 from aggqlint.lint import CheckedFile, LintOptions, LintResult, lint_paths, lint_payload
 from aggqlint.policy import Policy
-from aggqlint.rules import time as timing
 from aggqlint.ruleset import rule
 
 METHOD = "POST"  # every analytics query, sync or job, is a POST of the body

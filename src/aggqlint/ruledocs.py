@@ -56,9 +56,8 @@ def as_dict(meta: RuleMeta) -> dict[str, Any]:
 
 
 def rule_options(meta: RuleMeta) -> dict[str, Any]:
-    """The rule's own options (name -> type, default, meaning). None are declared per rule
-    yet; the limits' max-interval/max-buckets come here once the registry declares them."""
-    return {}
+    """The rule's own options (name -> type, default, meaning), as declared beside it."""
+    return {o.name: {"type": o.type, "default": o.default, "doc": o.doc} for o in meta.options}
 
 
 _FIXES = {
@@ -115,6 +114,8 @@ def render_rule(meta: RuleMeta) -> str:
     if meta.why:
         lines += ["", *textwrap.wrap(f"Why: {meta.why}", WIDTH)]
     lines += ["", *_fix_line(meta)] if meta.fixable else []
+    for option in meta.options:
+        lines += ["", *textwrap.wrap(f"Option {option.name} ({option.type}): {option.doc}", WIDTH)]
     for label, example in (("Bad", meta.bad), ("Good", meta.good)):
         if example.strip():
             lines += ["", f"{label}:", *_indented(example)]
@@ -163,6 +164,9 @@ def render_markdown() -> str:
             if meta.why:
                 out += ["", _one_line(meta.why)]
             out += ["", *_fix_line(meta)] if meta.fixable else []
+            if meta.options:
+                out += ["", "Options (in a config profile):", ""]
+                out += [f"- `{o.name}` ({o.type}): {_one_line(o.doc)}" for o in meta.options]
             for label, example in (("Bad", meta.bad), ("Good", meta.good)):
                 out += _markdown_example(label, example)
             how = _how_checked(meta)

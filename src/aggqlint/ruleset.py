@@ -20,6 +20,16 @@ Fixable = Literal[False, "safe", "unsafe"]
 
 
 @dataclass(frozen=True)
+class RuleOption:
+    """A setting the rule reads from a config profile, as documented beside it."""
+
+    name: str
+    type: str
+    default: Any
+    doc: str
+
+
+@dataclass(frozen=True)
 class RuleMeta:
     code: str
     name: str
@@ -36,6 +46,7 @@ class RuleMeta:
     walk: bool = False  # the file is found by `aggqlint check FOLDER`, not named
     no_example_reason: str | None = None  # `example: none`: why no file can show the rule
     fixable: Fixable = False  # the least safe fix the rule offers; False: advice only
+    options: tuple[RuleOption, ...] = ()
 
 
 @functools.cache
@@ -60,6 +71,7 @@ def all_rules() -> dict[str, RuleMeta]:
                 walk=bool(entry.get("walk", False)),
                 no_example_reason=_no_example_reason(entry),
                 fixable=_fixable(entry.get("fixable", False)),
+                options=tuple(RuleOption(**option) for option in entry.get("options", [])),
             )
     return dict(sorted(rules.items()))
 

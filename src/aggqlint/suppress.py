@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,8 +54,12 @@ class Suppressed:
     suppressed: list[Diagnostic]  # what the comments silenced
 
 
-def apply_suppressions(diagnostics: list[Diagnostic], source: Source) -> Suppressed:
-    """Drop the diagnostics the file's comments silence; report unused and unreadable ones."""
+def apply_suppressions(
+    diagnostics: list[Diagnostic], source: Source, ran: Callable[[str], bool] | None = None
+) -> Suppressed:
+    """Drop the diagnostics the file's comments silence; report unused and unreadable ones.
+    ran(code): whether the rule reporting code ran at all; the config's select/ignore skips
+    rules before running them, so a suppression of a skipped code is not called unused."""
     if source.path.lower().endswith(".json") or "aggqlint" not in source.text:
         return Suppressed(list(diagnostics), [])
     directives, problems = read_directives(source.text)
@@ -66,7 +70,9 @@ def apply_suppressions(diagnostics: list[Diagnostic], source: Source) -> Suppres
     notes = [_note(source, MALFORMED, line, column, message) for line, column, message in problems]
     for index, directive in enumerate(directives):
         unused = [
-            c for c in directive.codes if (index, c) not in used and c not in (UNUSED, MALFORMED)
+            c
+            for c in directive.codes
+            if (index, c) not in used and c not in (UNUSED, MALFORMED) and (ran is None or ran(c))
         ]
         if unused:
             notes.append(_unused(source, directive, unused))

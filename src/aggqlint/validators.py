@@ -3,8 +3,8 @@
 jsonschema-rs (compiled) validates a body in microseconds and imports in a fraction of
 jsonschema's time, which is most of what a pre-commit run costs; jsonschema is the reference
 implementation and the fallback when jsonschema-rs is not installed or cannot take a value.
-Both yield `SchemaError`s carrying what the translator in schema.py reads, so the messages are
-the same whichever backend found the problem.
+Both yield `SchemaError`s carrying what the keyword rules (via schema.py) read, so the
+messages are the same whichever backend found the problem.
 """
 
 from __future__ import annotations

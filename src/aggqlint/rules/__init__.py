@@ -1,21 +1,28 @@
-"""The compatibility rules: one module per family, each a `check(context)` yielding findings.
+"""The compatibility rules: one module per family, each check a registered unit
+(`rules.registry`) taking the RuleContext, or for document rules the whole document.
 
-Modules are imported when first used, so a run only pays for what it checks.
+What several rules need (the model's fields, the zone, the bucket size, the spans read from
+the interval and windows) is worked out once per context, on first use, and shared.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime, tzinfo
+from typing import Any, TypeVar
 
+from aggqlint import timespans
 from aggqlint.diagnostics import Finding
 from aggqlint.endpoints import Endpoint
+from aggqlint.isotime import Duration
+from aggqlint.timespans import Span
+
+T = TypeVar("T")
 
 
-@dataclass
+@dataclass(eq=False)
 class RuleContext:
     body: dict[str, Any]  # the request body under check
     endpoint: Endpoint
@@ -24,42 +31,45 @@ class RuleContext:
     limits: dict[str, Any] = field(default_factory=dict)  # from the config profile
     now: datetime | None = None  # fixed "now" for reproducible runs (--now)
     in_envelope: bool = False  # body sits under `query:` (windows/chunk pointers are ../)
+    _memo: dict[Callable[[RuleContext], Any], Any] = field(default_factory=dict, repr=False)
+
+    def shared(self, compute: Callable[[RuleContext], T]) -> T:
+        """compute(self), worked out once for this context whichever rule asks first (a
+        family's walk of its part of the body)."""
+        if compute not in self._memo:
+            self._memo[compute] = compute(self)
+        result: T = self._memo[compute]
+        return result
+
+    @functools.cached_property
+    def fields(self) -> dict[str, Any]:
+        """The properties of the endpoint's request model."""
+        properties: dict[str, Any] = self.endpoint.schema().get("properties", {})
+        return properties
+
+    @functools.cached_property
+    def zone(self) -> tzinfo:
+        """The zone calendar arithmetic uses: the body's timeZone, else UTC."""
+        return timespans.zone(self.body) if "timeZone" in self.fields else UTC
+
+    @functools.cached_property
+    def bucket(self) -> Duration | None:
+        """The granularity when the model has one and it is a usable duration."""
+        return timespans.bucket_size(self.body) if "granularity" in self.fields else None
+
+    @functools.cached_property
+    def spans(self) -> list[Span]:
+        """The interval and each window, read in the query's zone."""
+        return timespans.spans(self.body, self.windows, "interval" in self.fields, self.zone)
+
+    @functools.cached_property
+    def moment(self) -> datetime:
+        """'now' as an aware instant (--now, or the clock)."""
+        return timespans.aware(self.now or datetime.now(UTC))
 
 
-Check = Callable[[RuleContext], Iterable[Finding]]
+def run_family(module: str, argument: Any) -> Iterator[Finding]:
+    """Every unit of one family module, each guarded (the family's own `check`)."""
+    from aggqlint.rules import registry
 
-# family name -> module under aggqlint.rules defining `check(context)`.
-FAMILIES: dict[str, str] = {
-    "metrics": "metrics",
-    "filters": "filters",
-    "time": "time",
-    "limits": "limits",
-}
-
-# family name -> module defining `check_document(value)`, with pointers relative to the
-# document. These look at the whole document (envelope, unknown keys, body) whatever its
-# shape, also when no endpoint is known and the body is never checked: a leaked credential
-# matters in a file that is broken in other ways too.
-DOCUMENT_FAMILIES: dict[str, str] = {"leaked-secrets": "secrets"}
-
-
-def run_families(context: RuleContext) -> Iterator[tuple[str, Finding | BaseException]]:
-    """(family, finding) pairs; a family that raises yields its exception instead, and the
-    run goes on with the next family."""
-    return _run(FAMILIES, "check", context)
-
-
-def run_document_families(document: Any) -> Iterator[tuple[str, Finding | BaseException]]:
-    return _run(DOCUMENT_FAMILIES, "check_document", document)
-
-
-def _run(
-    registry: dict[str, str], function: str, argument: Any
-) -> Iterator[tuple[str, Finding | BaseException]]:
-    for family, module_name in registry.items():
-        try:
-            module = importlib.import_module(f"aggqlint.rules.{module_name}")
-            for finding in getattr(module, function)(argument):
-                yield family, finding
-        except Exception as exc:  # a broken rule is a diagnostic, never a crash
-            yield family, exc
+    yield from registry.run(registry.units(module=module), argument)

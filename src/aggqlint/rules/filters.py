@@ -16,7 +16,8 @@ from typing import Any
 
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
-from aggqlint.rules import RuleContext, shapes
+from aggqlint.rules import RuleContext, run_family, shapes
+from aggqlint.rules.registry import rule
 
 _SUBJECTS = ("dimension", "metric", "property")
 _BOUNDS = ("gt", "gte", "lt", "lte")
@@ -54,11 +55,205 @@ class _Part:
                 yield _Part(pointer_join(self.pointer, prop, index), item, model, defs[model])
 
 
-def check(context: RuleContext) -> Iterator[Finding]:
+@dataclass(frozen=True)
+class _Walk:
+    """The filter parts of one body, walked once for every filter rule."""
+
+    filters: list[_Part]
+    clauses: list[_Part]
+    predicates: list[_Part]  # in the API's shape (others are the schema layer's, AQL310)
+
+
+def _walk(context: RuleContext) -> _Walk:
     schema = context.endpoint.schema()
     defs: dict[str, Any] = schema.get("$defs", {})
-    for part in _filters(context.body, schema, defs):
-        yield from _check_filter(part, defs)
+    filters = list(_filters(context.body, schema, defs))
+    clauses = [clause for part in filters for clause in part.items("clauses", defs)]
+    predicates = [
+        predicate
+        for owner in (*filters, *clauses)
+        for predicate in owner.items("predicates", defs)
+        # another query language's shape: the schema layer reports it whole (AQL310)
+        if shapes.filter_shape(predicate.value, list(predicate.fields)) is None
+    ]
+    return _Walk(filters, clauses, predicates)
+
+
+def _parts(context: RuleContext) -> _Walk:
+    return context.shared(_walk)
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    """Every filter rule on one context (each guarded on its own)."""
+    return run_family(__name__, context)
+
+
+@rule("AQL301")
+def empty_clause(context: RuleContext) -> Iterator[Finding]:
+    for clause in _parts(context).clauses:
+        predicates = clause.value.get("predicates")
+        if predicates == []:
+            yield Finding(
+                "AQL301",
+                pointer_join(clause.pointer, "predicates"),
+                "this clause has no predicates; a clause combines its predicates with "
+                f"'{clause.value.get('type', 'and')}', so give it at least one",
+            )
+
+
+@rule("AQL302")
+def empty_filter(context: RuleContext) -> Iterator[Finding]:
+    for part in _parts(context).filters:
+        if part.model not in _data()["single_queue_filters"] and "type" in part.fields:
+            yield from _empty_filter(part)
+
+
+@rule("AQL311")
+def missing_queue(context: RuleContext) -> Iterator[Finding]:
+    for part in _single_queue_filters(context):
+        if not _queues(part):
+            yield Finding(
+                "AQL311",
+                pointer_join(part.pointer, "predicates"),
+                "this filter needs a queueId predicate: the task management observation query "
+                "always takes a single queue",
+                "- {dimension: queueId, value: <queue id>}",
+            )
+
+
+@rule("AQL312")
+def second_queue(context: RuleContext) -> Iterator[Finding]:
+    for part in _single_queue_filters(context):
+        queues = _queues(part)
+        for index in queues[1:]:
+            yield Finding(
+                "AQL312",
+                pointer_join(part.pointer, "predicates", index),
+                f"a second queueId predicate (the first is predicate {queues[0] + 1} of this "
+                "filter); the task management observation query takes a single queue, so query "
+                "one queue per request",
+            )
+
+
+@rule("AQL305")
+def predicate_without_subject(context: RuleContext) -> Iterator[Finding]:
+    for part in _parts(context).predicates:
+        offered, given = _subjects(part)
+        if offered and not given and not part.misnamed:
+            yield Finding(
+                "AQL305",
+                part.pointer,
+                f"this predicate names no {' or '.join(offered)} to test; "
+                "a predicate is subject, operator and value",
+            )
+
+
+@rule("AQL304")
+def predicate_type_mismatch(context: RuleContext) -> Iterator[Finding]:
+    for part in _parts(context).predicates:
+        _, given = _subjects(part)
+        kind = part.value.get("type")
+        if given and isinstance(kind, str) and kind in _SUBJECTS and kind not in given:
+            yield Finding(
+                "AQL304",
+                pointer_join(part.pointer, "type"),
+                f"predicate type '{kind}' reads the '{kind}' field, but this predicate gives "
+                f"'{given[0]}'; write type: {given[0]} (or leave type out)",
+                given[0],
+            )
+
+
+@rule("AQL306")
+def predicate_matches_nothing(context: RuleContext) -> Iterator[Finding]:
+    for part in _parts(context).predicates:
+        if _operator(part) == "matches":
+            yield from _matches_nothing(part)
+
+
+@rule("AQL309")
+def empty_range(context: RuleContext) -> Iterator[Finding]:
+    for part in _parts(context).predicates:
+        window = part.value.get("range")
+        unbounded = window == {} and "value" not in part.value  # AQL306's
+        if _operator(part) == "matches" and isinstance(window, dict) and not unbounded:
+            yield from _range(part.pointer, window)
+
+
+@rule("AQL308")
+def id_value_not_uuid(context: RuleContext) -> Iterator[Finding]:
+    for part in _parts(context).predicates:
+        if _operator(part) == "matches" and "value" in part.value:
+            yield from _uuid_value(part)
+
+
+@rule("AQL307")
+def exists_with_value(context: RuleContext) -> Iterator[Finding]:
+    for part in _parts(context).predicates:
+        operator = part.value.get("operator")
+        if _operator(part) in ("exists", "notexists"):
+            for key in ("value", "range"):
+                if key in part.value:
+                    yield Finding(
+                        "AQL307",
+                        pointer_join(part.pointer, key),
+                        f"'{operator}' only asks whether the subject is present, so this {key} "
+                        f"is not used; to compare with it, write 'operator: matches'",
+                    )
+
+
+def _single_queue_filters(context: RuleContext) -> Iterator[_Part]:
+    for part in _parts(context).filters:
+        # missing or of the wrong type predicates: the schema layer reports it
+        if part.model in _data()["single_queue_filters"] and isinstance(
+            part.value.get("predicates"), list
+        ):
+            yield part
+
+
+def _queues(part: _Part) -> list[int]:
+    return [
+        index
+        for index, item in enumerate(part.value["predicates"])
+        if isinstance(item, dict) and item.get("dimension") == "queueId"
+    ]
+
+
+def _subjects(part: _Part) -> tuple[list[str], list[str]]:
+    """The predicate's left-hand side: the subjects its model offers and those it gives; none
+    offered where the schema's `required` covers a missing subject."""
+    offered = [key for key in _SUBJECTS if key in part.fields]
+    if not offered or any(key in part.schema.get("required", []) for key in offered):
+        return [], []
+    return offered, [key for key in offered if key in part.value]
+
+
+def _operator(part: _Part) -> str | None:
+    """The predicate's operator in lower case (matches when left out); None where the model
+    has none ({dimension, value} models: the schema requires the value) or it is not text."""
+    if "operator" not in part.fields:
+        return None
+    operator = part.value.get("operator", "matches")
+    return operator.lower() if isinstance(operator, str) else None
+
+
+def _matches_nothing(part: _Part) -> Iterator[Finding]:
+    has_value = "value" in part.value
+    window = part.value.get("range")
+    if window == {} and not has_value:
+        yield Finding(
+            "AQL306",
+            pointer_join(part.pointer, "range"),
+            "this range has no bound, so the predicate has nothing to match; "
+            "give gt/gte and/or lt/lte, or a value",
+        )
+    elif not has_value and "range" not in part.value and not part.misnamed:
+        subject = _subject_name(part.value)
+        yield Finding(
+            "AQL306",
+            part.pointer,
+            f"this predicate{subject} matches nothing: give a 'value' (or a 'range'), or "
+            "write 'operator: exists' to test that it is present",
+        )
 
 
 def _filters(body: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any]) -> Iterator[_Part]:
@@ -81,26 +276,6 @@ def _ref(spec: dict[str, Any]) -> str:
     return ref.removeprefix("#/$defs/") if isinstance(ref, str) else ""
 
 
-def _check_filter(part: _Part, defs: dict[str, Any]) -> Iterator[Finding]:
-    if part.model in _data()["single_queue_filters"]:
-        yield from _single_queue(part)
-    elif "type" in part.fields:
-        yield from _empty_filter(part)
-    clauses = list(part.items("clauses", defs))
-    for clause in clauses:
-        predicates = clause.value.get("predicates")
-        if predicates == []:
-            yield Finding(
-                "AQL301",
-                pointer_join(clause.pointer, "predicates"),
-                "this clause has no predicates; a clause combines its predicates with "
-                f"'{clause.value.get('type', 'and')}', so give it at least one",
-            )
-    for owner in (part, *clauses):
-        for predicate in owner.items("predicates", defs):
-            yield from _check_predicate(predicate)
-
-
 def _empty_filter(part: _Part) -> Iterator[Finding]:
     lists = [part.value.get(key) for key in ("predicates", "clauses")]
     if any(value is not None and not isinstance(value, list) for value in lists):
@@ -112,104 +287,6 @@ def _empty_filter(part: _Part) -> Iterator[Finding]:
             "this filter has neither predicates nor clauses, so it narrows nothing; add a "
             "predicate or remove the filter",
         )
-
-
-def _single_queue(part: _Part) -> Iterator[Finding]:
-    predicates = part.value.get("predicates")
-    if not isinstance(predicates, list):
-        return  # missing or of the wrong type: the schema layer reports it
-    queues = [
-        index
-        for index, item in enumerate(predicates)
-        if isinstance(item, dict) and item.get("dimension") == "queueId"
-    ]
-    if not queues:
-        yield Finding(
-            "AQL311",
-            pointer_join(part.pointer, "predicates"),
-            "this filter needs a queueId predicate: the task management observation query "
-            "always takes a single queue",
-            "- {dimension: queueId, value: <queue id>}",
-        )
-    for index in queues[1:]:
-        yield Finding(
-            "AQL312",
-            pointer_join(part.pointer, "predicates", index),
-            f"a second queueId predicate (the first is predicate {queues[0] + 1} of this "
-            "filter); the task management observation query takes a single queue, so query "
-            "one queue per request",
-        )
-
-
-def _check_predicate(part: _Part) -> Iterator[Finding]:
-    if shapes.filter_shape(part.value, list(part.fields)) is not None:
-        return  # another query language's shape: the schema layer reports it whole (AQL310)
-    yield from _subject(part)
-    yield from _operands(part)
-
-
-def _subject(part: _Part) -> Iterator[Finding]:
-    """The predicate's left-hand side: present, and the one its `type` names."""
-    offered = [key for key in _SUBJECTS if key in part.fields]
-    given = [key for key in offered if key in part.value]
-    if not offered or any(key in part.schema.get("required", []) for key in offered):
-        return  # the schema's `required` covers a missing subject there
-    kind = part.value.get("type")
-    if not given and not part.misnamed:
-        yield Finding(
-            "AQL305",
-            part.pointer,
-            f"this predicate names no {' or '.join(offered)} to test; "
-            "a predicate is subject, operator and value",
-        )
-    elif given and isinstance(kind, str) and kind in _SUBJECTS and kind not in given:
-        yield Finding(
-            "AQL304",
-            pointer_join(part.pointer, "type"),
-            f"predicate type '{kind}' reads the '{kind}' field, but this predicate gives "
-            f"'{given[0]}'; write type: {given[0]} (or leave type out)",
-            given[0],
-        )
-
-
-def _operands(part: _Part) -> Iterator[Finding]:
-    """The right-hand side (value or range) against the operator."""
-    if "operator" not in part.fields:
-        return  # {dimension, value} models: the schema requires the value
-    operator = part.value.get("operator", "matches")
-    if not isinstance(operator, str):
-        return
-    has_value = "value" in part.value
-    window = part.value.get("range")
-    if operator.lower() == "matches":
-        if window == {} and not has_value:
-            yield Finding(
-                "AQL306",
-                pointer_join(part.pointer, "range"),
-                "this range has no bound, so the predicate has nothing to match; "
-                "give gt/gte and/or lt/lte, or a value",
-            )
-        elif not has_value and "range" not in part.value and not part.misnamed:
-            subject = _subject_name(part.value)
-            yield Finding(
-                "AQL306",
-                part.pointer,
-                f"this predicate{subject} matches nothing: give a 'value' (or a 'range'), or "
-                "write 'operator: exists' to test that it is present",
-            )
-        elif isinstance(window, dict):
-            yield from _range(part.pointer, window)
-        if has_value:
-            yield from _uuid_value(part)
-    elif operator.lower() in ("exists", "notexists"):
-        for key in ("value", "range"):
-            if key in part.value:
-                yield Finding(
-                    "AQL307",
-                    pointer_join(part.pointer, key),
-                    f"'{operator}' only asks whether the subject is present, so this {key} is "
-                    f"not used; to compare with it, write 'operator: matches'",
-                )
 
 
 def _subject_name(predicate: dict[str, Any]) -> str:

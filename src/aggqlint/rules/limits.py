@@ -11,18 +11,19 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 from typing import Any
 
 from aggqlint import isotime
+from aggqlint import timespans as timing
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding
 from aggqlint.isotime import Duration
 from aggqlint.policy import limit_for
-from aggqlint.rules import RuleContext
-from aggqlint.rules import time as timing
-from aggqlint.rules.time import Span
+from aggqlint.rules import RuleContext, run_family
+from aggqlint.rules.registry import Option, rule
+from aggqlint.timespans import Span
 
 
 @dataclass(frozen=True)
@@ -36,23 +37,79 @@ class _Limits:
     profile: str  # how messages name where the profile limits come from
 
 
+# The profile limits these rules read (documented with them in rules/checks/limits.yaml).
+MAX_INTERVAL = Option(
+    "max-interval",
+    "duration",
+    None,
+    "the longest span one request may cover, an ISO 8601 duration such as P7D; unset, no "
+    "limit. Set it in a profile, or per endpoint under endpoints.<name>.",
+)
+MAX_BUCKETS = Option(
+    "max-buckets",
+    "count",
+    None,
+    "the most granularity buckets one request may hold, a whole number of 1 or more; unset, "
+    "no limit. Set it in a profile, or per endpoint under endpoints.<name>.",
+)
+
+
 def check(context: RuleContext) -> Iterator[Finding]:
-    fields = context.endpoint.schema().get("properties", {})
-    yield from _counts(context.body, fields)
-    if "interval" not in fields:
+    """Every limits rule on one context (each guarded on its own)."""
+    return run_family(__name__, context)
+
+
+@rule("AQL405")
+def count_below_one(context: RuleContext) -> Iterator[Finding]:
+    yield from _counts(context.body, context.fields)
+
+
+@rule("AQL402", "AQL403")
+def paging_past_results(context: RuleContext) -> Iterator[Finding]:
+    """Paging past the result cap: whether the cap was seen on this endpoint picks the code."""
+    if "interval" in context.fields and context.endpoint.kind == "detail":
+        yield from _paging(context, pages=True)
+
+
+@rule("AQL404")
+def page_size_large(context: RuleContext) -> Iterator[Finding]:
+    if "interval" in context.fields and context.endpoint.kind == "detail":
+        yield from _paging(context, pages=False)
+
+
+@rule("AQL401")
+def detail_span(context: RuleContext) -> Iterator[Finding]:
+    yield from _window_limits(context, "detail")
+
+
+@rule("AQL410", options=(MAX_INTERVAL,))
+def longer_than_max_interval(context: RuleContext) -> Iterator[Finding]:
+    yield from _window_limits(context, "max_interval")
+
+
+@rule("AQL411", options=(MAX_BUCKETS,))
+def more_than_max_buckets(context: RuleContext) -> Iterator[Finding]:
+    yield from _window_limits(context, "max_buckets")
+
+
+def _window_limits(context: RuleContext, which: str) -> Iterator[Finding]:
+    """The findings of one limit (the others left out) on what is sent."""
+    if "interval" not in context.fields:
         return
-    body = context.body
-    if context.endpoint.kind == "detail":
-        yield from _paging(context)
-    limits = _limits(context)
+    every = context.shared(_limits)  # read once per context, whichever limit rule asks first
+    limits = replace(
+        every,
+        detail=every.detail if which == "detail" else None,
+        max_interval=every.max_interval if which == "max_interval" else None,
+        max_buckets=every.max_buckets if which == "max_buckets" else None,
+    )
     if limits.detail is None and limits.max_interval is None and limits.max_buckets is None:
         return
-    tz = timing.zone(body) if "timeZone" in fields else UTC
-    size = timing.bucket_size(body) if "granularity" in fields else None
+    tz, size = context.zone, context.bucket
     # What is sent: the windows when there are any, else the interval (each cut by a chunk).
     sent = [
         span
-        for span in timing.spans(context, tz)
+        for span in context.spans
         if span.is_forward and span.is_window == bool(context.windows)
     ]
     chunk = timing.chunk_size(context.chunk)
@@ -261,7 +318,8 @@ def _is_count(value: Any) -> bool:
 # --- paging --------------------------------------------------------------------------------
 
 
-def _paging(context: RuleContext) -> Iterator[Finding]:
+def _paging(context: RuleContext, pages: bool) -> Iterator[Finding]:
+    """pages: the result cap (AQL402/AQL403); else the page size (AQL404)."""
     paging = context.body.get("paging")
     if not isinstance(paging, dict):
         return
@@ -272,7 +330,7 @@ def _paging(context: RuleContext) -> Iterator[Finding]:
     name = context.endpoint.name
     cap: int = data["pagination"]["max-results"]
     seen = data["pagination"]["endpoints"].get(name)
-    if seen is not None and number is not None and size * number > cap:
+    if pages and seen is not None and number is not None and size * number > cap:
         reach = f"pageSize {size} × pageNumber {number} reaches result {size * number:,}"
         if seen == "observed":
             code = "AQL402"
@@ -292,7 +350,7 @@ def _paging(context: RuleContext) -> Iterator[Finding]:
             f"{message} — page through smaller intervals, or export with {name}/jobs",
         )
     most: int = data["page-size"]["warn-above"]
-    if size > most:
+    if not pages and size > most:
         yield Finding(
             "AQL404",
             "/paging/pageSize",

@@ -14,8 +14,9 @@ from typing import Any
 from aggqlint import catalog
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
-from aggqlint.rules import RuleContext
+from aggqlint.rules import RuleContext, run_family
 from aggqlint.rules.filters import number
+from aggqlint.rules.registry import rule
 
 _NAME_LISTS = ("metrics", "groupBy", "detailMetrics")
 _RANKED = ("topn", "bottomn")
@@ -23,47 +24,159 @@ _NOUNS = {"metrics": "metric", "groupBy": "dimension", "detailMetrics": "metric"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
-    body = context.body
-    schema = context.endpoint.schema()
-    vocabulary = catalog.vocabulary(context.endpoint)
-    yield from _empty_required(body, schema, context.endpoint.name)
+    """Every metrics rule on one context (each guarded on its own)."""
+    return run_family(__name__, context)
+
+
+@rule("AQL501")
+def empty_required_list(context: RuleContext) -> Iterator[Finding]:
+    yield from _empty_required(context.body, context.endpoint.schema(), context.endpoint.name)
+
+
+@rule("AQL502")
+def repeated_name(context: RuleContext) -> Iterator[Finding]:
     for prop in _NAME_LISTS:
-        yield from _repeats(body.get(prop), prop)
-    metrics = body.get("metrics")
-    requested = None  # the query's metric names; None when 'metrics' is not a list
+        yield from _repeats(context.body.get(prop), prop)
+
+
+@rule("AQL505")
+def sort_without_ranking(context: RuleContext) -> Iterator[Finding]:
+    if "queryType" in context.fields:
+        yield from _unranked(context.body)
+
+
+@rule("AQL503")
+def ranked_without_sort_metric(context: RuleContext) -> Iterator[Finding]:
+    ranked = _ranked_type(context)
+    if ranked is not None:
+        yield from _ranked_without_sort(context.body, ranked, _requested(context))
+
+
+@rule("AQL504")
+def sort_metric_not_requested(context: RuleContext) -> Iterator[Finding]:
+    if _ranked_type(context) is not None:
+        yield from _sort_not_requested(context.body, _requested(context), _known(context))
+
+
+@rule("AQL506")
+def view_name_repeated(context: RuleContext) -> Iterator[Finding]:
+    for pointer, name, first in _view_names(context):
+        if first is not None:
+            yield Finding(
+                "AQL506",
+                pointer_join(pointer, "name"),
+                f"view name '{name}' is already used by view {first}; each view needs its own name",
+            )
+
+
+@rule("AQL507")
+def view_named_like_metric(context: RuleContext) -> Iterator[Finding]:
+    known = _known(context)
+    for pointer, name, first in _view_names(context):
+        if first is None and name in known:
+            yield Finding(
+                "AQL507",
+                pointer_join(pointer, "name"),
+                f"view name '{name}' is a built-in metric name; the view's results would "
+                f"come back under a metric's name, so name it e.g. '{name}Range'",
+                f"{name}Range",
+            )
+
+
+@rule("AQL508")
+def view_target_not_requested(context: RuleContext) -> Iterator[Finding]:
+    requested, known = _requested(context), _known(context)
+    for pointer, view in _view_entries(context):
+        target = view.get("target")
+        requested_elsewhere = requested is not None and target not in requested
+        if isinstance(target, str) and target in known and requested_elsewhere:
+            yield Finding(
+                "AQL508",
+                pointer_join(pointer, "target"),
+                f"view target '{target}' is not among the query's metrics; "
+                "add it to 'metrics' to get the metric the view slices",
+            )
+
+
+@rule("AQL509")
+def view_range_empty(context: RuleContext) -> Iterator[Finding]:
+    for pointer, view in _view_entries(context):
+        yield from _view_range(view, pointer, empty=True)
+
+
+@rule("AQL510")
+def view_range_unbounded(context: RuleContext) -> Iterator[Finding]:
+    for pointer, view in _view_entries(context):
+        yield from _view_range(view, pointer, empty=False)
+
+
+@rule("AQL511")
+def metric_without_companion(context: RuleContext) -> Iterator[Finding]:
+    yield from _companions(context.body, context.endpoint.name, context.endpoint.schema())
+
+
+def _requested(context: RuleContext) -> list[str] | None:
+    """The query's metric names; None when 'metrics' is not a list."""
+    metrics = context.body.get("metrics")
     if isinstance(metrics, list):
-        requested = [name for name in metrics if isinstance(name, str)]
-    if "queryType" in schema.get("properties", {}):
-        yield from _query_type(body, requested, vocabulary.metrics)
-    views = body.get("views")
+        return [name for name in metrics if isinstance(name, str)]
+    return None
+
+
+def _known(context: RuleContext) -> frozenset[str]:
+    return catalog.vocabulary(context.endpoint).metrics
+
+
+def _ranked_type(context: RuleContext) -> str | None:
+    """The queryType when it is topN or bottomN and the model takes one."""
+    query_type = context.body.get("queryType")
+    if "queryType" not in context.fields or not isinstance(query_type, str):
+        return None
+    return query_type if query_type.lower() in _RANKED else None
+
+
+def _view_names(context: RuleContext) -> Iterator[tuple[str, str, int | None]]:
+    """(pointer, name, index of the first view with that name or None) for each named view."""
+    first: dict[str, int] = {}
+    for pointer, view in _view_entries(context):
+        name = view.get("name")
+        if isinstance(name, str):
+            index = int(pointer.rsplit("/", 1)[1])
+            yield pointer, name, first.get(name)
+            first.setdefault(name, index)
+
+
+def _view_entries(context: RuleContext) -> Iterator[tuple[str, dict[str, Any]]]:
+    views = context.body.get("views")
     if isinstance(views, list):
-        yield from _views(views, requested, vocabulary.metrics)
-    yield from _companions(body, context.endpoint.name, schema)
+        for index, view in enumerate(views):
+            if isinstance(view, dict):
+                yield pointer_join("", "views", index), view
 
 
 def _companions(body: dict[str, Any], endpoint: str, schema: dict[str, Any]) -> Iterator[Finding]:
     """A metric entry without the field the facts say it needs ("required when requesting
     oWorkitemsDue"); the table, with its sources, is in rules/checks/metrics.yaml."""
-    for rule in _data()["companions"]:
-        entries = body.get(rule["list"])
-        if endpoint not in rule["endpoints"] or not isinstance(entries, list):
+    for companion in _data()["companions"]:
+        entries = body.get(companion["list"])
+        if endpoint not in companion["endpoints"] or not isinstance(entries, list):
             continue
-        field = rule["requires"]
+        field = companion["requires"]
         choices = (
-            schema.get("$defs", {}).get(rule["model"], {}).get("properties", {}).get(field, {})
+            schema.get("$defs", {}).get(companion["model"], {}).get("properties", {}).get(field, {})
         ).get("enum", [])
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict) or entry.get(field) is not None:
                 continue
-            name = entry.get(rule["key"])
-            if name not in rule["names"]:
+            name = entry.get(companion["key"])
+            if name not in companion["names"]:
                 continue
             fixed = {**entry, field: choices[0]} if choices else None
             options = f" ({' or '.join(choices)})" if choices else ""
             yield Finding(
                 "AQL511",
-                pointer_join("", rule["list"], index),
-                f"'{name}' needs a '{field}'{options}: {rule['says']}; add it to this entry",
+                pointer_join("", companion["list"], index),
+                f"'{name}' needs a '{field}'{options}: {companion['says']}; add it to this entry",
                 _flow(fixed) if fixed else None,
             )
 
@@ -124,13 +237,9 @@ def _identity(item: Any) -> tuple[str, str | None] | None:
     return None
 
 
-def _query_type(
-    body: dict[str, Any], requested: list[str] | None, known: frozenset[str]
-) -> Iterator[Finding]:
+def _unranked(body: dict[str, Any]) -> Iterator[Finding]:
     query_type = body.get("queryType")
-    if isinstance(query_type, str) and query_type.lower() in _RANKED:
-        yield from _ranked(body, query_type, requested, known)
-    elif query_type is None or (isinstance(query_type, str) and query_type.lower() == "groupby"):
+    if query_type is None or (isinstance(query_type, str) and query_type.lower() == "groupby"):
         shown = query_type or "groupBy (the default)"
         for key in ("sortMetric", "limit"):
             if key in body:
@@ -143,11 +252,10 @@ def _query_type(
                 )
 
 
-def _ranked(
-    body: dict[str, Any], query_type: str, requested: list[str] | None, known: frozenset[str]
+def _ranked_without_sort(
+    body: dict[str, Any], query_type: str, requested: list[str] | None
 ) -> Iterator[Finding]:
     distinct = list(dict.fromkeys(requested or []))
-    sort = body.get("sortMetric")
     if len(distinct) > 1 and "sortMetric" not in body:
         yield Finding(
             "AQL503",
@@ -156,6 +264,13 @@ def _ranked(
             "'sortMetric' to rank by: sortMetric: {name: <one of them>, function: "
             "sum|count|average|min|max}",
         )
+
+
+def _sort_not_requested(
+    body: dict[str, Any], requested: list[str] | None, known: frozenset[str]
+) -> Iterator[Finding]:
+    distinct = list(dict.fromkeys(requested or []))
+    sort = body.get("sortMetric")
     name = sort.get("name") if isinstance(sort, dict) else None
     if isinstance(name, str) and name in known and requested is not None and name not in distinct:
         yield Finding(
@@ -166,47 +281,12 @@ def _ranked(
         )
 
 
-def _views(
-    views: list[Any], requested: list[str] | None, known: frozenset[str]
-) -> Iterator[Finding]:
-    first: dict[str, int] = {}
-    for index, view in enumerate(views):
-        if not isinstance(view, dict):
-            continue
-        pointer = pointer_join("", "views", index)
-        name = view.get("name")
-        if isinstance(name, str):
-            if name in first:
-                yield Finding(
-                    "AQL506",
-                    pointer_join(pointer, "name"),
-                    f"view name '{name}' is already used by view {first[name]}; "
-                    "each view needs its own name",
-                )
-            elif name in known:
-                yield Finding(
-                    "AQL507",
-                    pointer_join(pointer, "name"),
-                    f"view name '{name}' is a built-in metric name; the view's results would "
-                    f"come back under a metric's name, so name it e.g. '{name}Range'",
-                    f"{name}Range",
-                )
-            first.setdefault(name, index)
-        target = view.get("target")
-        requested_elsewhere = requested is not None and target not in requested
-        if isinstance(target, str) and target in known and requested_elsewhere:
-            yield Finding(
-                "AQL508",
-                pointer_join(pointer, "target"),
-                f"view target '{target}' is not among the query's metrics; "
-                "add it to 'metrics' to get the metric the view slices",
-            )
-        yield from _view_range(view, pointer)
-
-
-def _view_range(view: dict[str, Any], pointer: str) -> Iterator[Finding]:
+def _view_range(view: dict[str, Any], pointer: str, empty: bool) -> Iterator[Finding]:
+    """empty: a range no value falls in (AQL509); else no bound at all (AQL510)."""
     window = view.get("range")
     if "range" not in view or window == {}:
+        if empty:
+            return
         yield Finding(
             "AQL510",
             pointer_join(pointer, "range") if "range" in view else pointer,
@@ -214,7 +294,7 @@ def _view_range(view: dict[str, Any], pointer: str) -> Iterator[Finding]:
             "give range: {gte: <from>, lt: <below>} (either bound alone also works)",
         )
         return
-    if not isinstance(window, dict):
+    if not isinstance(window, dict) or not empty:
         return
     low, high = number(window.get("gte")), number(window.get("lt"))
     if low is not None and high is not None and low >= high:

@@ -1,6 +1,6 @@
 """Credentials in a report definition: named secrets, access tokens, random-looking strings.
 
-A document family (see `DOCUMENT_FAMILIES`): it looks at the whole document, envelope and
+A document rule (registered with scope "document"): it looks at the whole document, envelope and
 unknown keys included, whatever its shape. Only shapes that are secrets with high confidence
 are errors: a value under a credential name (AQL701, also `client_secret=...` in a text and
 the password of `https://user:pass@host`), an access token by its shape (AQL702: an
@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.endpoints import all_endpoints
+from aggqlint.rules.registry import rule
 
 _ENVIRONMENT = "GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET"
 _ADVICE = (
@@ -135,6 +136,7 @@ def _vendor_pattern(vendors: list[dict[str, Any]]) -> re.Pattern[str] | None:
 _Path = tuple[Any, str | int] | None
 
 
+@rule("AQL701", "AQL702", "AQL703", scope="document")
 def check_document(document: Any) -> Iterator[Finding]:
     """Findings with pointers relative to the document (or payload) given."""
     patterns = _patterns()

@@ -1,8 +1,8 @@
 """Time: the body's interval, granularity and timeZone, and the definition's windows and chunk.
 
-isotime reads the text and does the calendar arithmetic; this module says in the user's words
-what is wrong and builds the fix. The helpers at the end (`spans`, `zone`, `bucket_size`,
-`chunk_size`, `can_exceed`, `times`, `describe`) are shared with the `limits` family.
+isotime reads the text and does the calendar arithmetic, timespans reads the spans a query
+states (shared with the limits family and plan); each rule here says in the user's words what
+is wrong and builds the fix.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import difflib
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -20,7 +19,26 @@ from aggqlint import isotime
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding
 from aggqlint.isotime import Duration, Interval, IntervalError
-from aggqlint.rules import RuleContext, shapes
+from aggqlint.rules import RuleContext, run_family, shapes
+from aggqlint.rules.registry import rule
+from aggqlint.timespans import (
+    Span,
+    add,
+    can_exceed,
+    chunk_size,
+    describe,
+    like,
+    max_requests,
+    no_interval,
+    open_ended,
+    out_of_range,
+    sent_chunk,
+    subtract,
+    times,
+    too_many,
+    zone_label,
+    zone_name,
+)
 
 # Where made-up range fields keep their two ends, in the order shapes.invented_range reads them.
 _INVENTED_RANGES = (
@@ -34,57 +52,75 @@ _OFFSET = re.compile(r"(?:UTC|GMT|Z)?\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?",
 _EXAMPLE = "2023-10-01T00:00:00Z/2023-10-02T00:00:00Z"
 
 
-@dataclass(frozen=True)
-class Span:
-    """One interval as written: the body's 'interval' or an entry of the definition's windows."""
-
-    text: str
-    pointer: str  # relative to the body; windows step out with /..
-    label: str  # how messages name it: "'interval'" or "window 2"
-    is_window: bool
-    interval: Interval | None = None  # None when the text cannot be read
-    error: IntervalError | None = None
-
-    @property
-    def is_forward(self) -> bool:
-        return self.interval is not None and self.interval.end > self.interval.start
-
-
 def check(context: RuleContext) -> Iterator[Finding]:
-    body = context.body
-    fields = _fields(context)
-    now = _aware(context.now or datetime.now(UTC))
-    if "timeZone" in fields:
-        yield from _time_zone(body.get("timeZone"))
-    size = None
-    if "granularity" in fields and isinstance(body.get("granularity"), str):
-        size, found = _granularity(body["granularity"])
-        yield from found
-    tz = zone(body) if "timeZone" in fields else UTC
-    if "interval" in fields:
-        yield from _invented_end(body, fields)
-    else:
-        yield from _nothing_to_split(context)
-    written = spans(context, tz)
-    for span in written:
-        if span.interval is None:
-            yield _unreadable(span, body, fields)
-            continue
-        yield from _written(span, body)
-        if not span.is_forward:
-            continue
-        yield from _half_open(span)
-        yield from _future(span, now)
-        # An end in year 9999 stands for "no end" (AQL108 says so): whole buckets up to it
-        # would be advice to end in 9999 again.
-        if size is not None and not _open_ended(span.interval.end):
-            yield from _fit(span, size, tz, zone_name(body))
-    yield from _chunk(context, size)
-    if "interval" in fields:
-        yield from _planned(context, written, size, tz)
+    """Every time rule on one context (each guarded on its own)."""
+    return run_family(__name__, context)
 
 
 # --- interval and windows ------------------------------------------------------------------
+
+
+@rule("AQL101", "AQL102", "AQL103")
+def unreadable_interval(context: RuleContext) -> Iterator[Finding]:
+    """An interval or window that cannot be read; why (a duration, a word, anything else)
+    decides the code, in one reading."""
+    for span in context.spans:
+        if span.interval is None:
+            yield _unreadable(span, context.body, context.fields)
+
+
+@rule("AQL104")
+def interval_with_duration(context: RuleContext) -> Iterator[Finding]:
+    for span in _readable(context):
+        yield from _duration_form(span)
+
+
+@rule("AQL105")
+def interval_without_offset(context: RuleContext) -> Iterator[Finding]:
+    for span in _readable(context):
+        yield from _naive(span, context.body)
+
+
+@rule("AQL106")
+def empty_interval(context: RuleContext) -> Iterator[Finding]:
+    for span in _readable(context):
+        yield from _backwards(span)
+
+
+@rule("AQL107")
+def end_before_midnight(context: RuleContext) -> Iterator[Finding]:
+    if "interval" in context.fields:
+        yield from _invented_end(context.body, context.fields)
+    for span in _forward(context):
+        yield from _half_open(span)
+
+
+@rule("AQL108")
+def interval_in_future(context: RuleContext) -> Iterator[Finding]:
+    for span in _forward(context):
+        yield from _future(span, context.moment)
+
+
+@rule("AQL111", "AQL112")
+def granularity_fit(context: RuleContext) -> Iterator[Finding]:
+    """Whether whole buckets fill each span: one bucket count says which of the two."""
+    size = context.bucket
+    if size is None:
+        return
+    for span in _forward(context):
+        assert span.interval is not None
+        # An end in year 9999 stands for "no end" (AQL108 says so): whole buckets up to it
+        # would be advice to end in 9999 again.
+        if not open_ended(span.interval.end):
+            yield from _fit(span, size, context.zone, zone_name(context.body))
+
+
+def _readable(context: RuleContext) -> Iterator[Span]:
+    return (span for span in context.spans if span.interval is not None)
+
+
+def _forward(context: RuleContext) -> Iterator[Span]:
+    return (span for span in context.spans if span.is_forward)
 
 
 def _unreadable(span: Span, body: dict[str, Any], fields: dict[str, Any]) -> Finding:
@@ -138,18 +174,18 @@ def _fragment(body: dict[str, Any], fields: dict[str, Any], size: Duration | Non
     return shapes.render(parts) if parts else None
 
 
-def _written(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
+def _duration_form(span: Span) -> Iterator[Finding]:
     interval = span.interval
     assert interval is not None
     first, _, second = span.text.partition("/")
     if interval.duration is not None:
         # Both ends in the written side's own offset, so the fix reads like the original.
         if interval.form == "start/duration":
-            end = _add(interval.start, interval.duration)
-            fixed = f"{first}/{_like(first, end)}" if end else None
+            end = add(interval.start, interval.duration)
+            fixed = f"{first}/{like(first, end)}" if end else None
         else:
-            start = _subtract(interval.end, interval.duration)
-            fixed = f"{_like(second, start)}/{second}" if start else None
+            start = subtract(interval.end, interval.duration)
+            fixed = f"{like(second, start)}/{second}" if start else None
         if fixed is not None:
             yield Finding(
                 "AQL104",
@@ -158,6 +194,12 @@ def _written(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
                 f"{fixed}",
                 fixed,
             )
+
+
+def _naive(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
+    interval = span.interval
+    assert interval is not None
+    first, _, second = span.text.partition("/")
     if interval.naive_parts:
         pieces = {"start": first, "end": second}
         named = " and ".join(f"{p} {pieces[p]}" for p in interval.naive_parts)
@@ -173,6 +215,12 @@ def _written(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
             f"reads such times in (probably UTC, not 'timeZone') — add Z{hint}",
             _with_offsets(span.text),
         )
+
+
+def _backwards(span: Span) -> Iterator[Finding]:
+    interval = span.interval
+    assert interval is not None
+    first, _, second = span.text.partition("/")
     if interval.end == interval.start:
         yield Finding(
             "AQL106",
@@ -292,7 +340,7 @@ def _future(span: Span, now: datetime) -> Iterator[Finding]:
         f"({isotime.format_instant(now)}): there is no data yet for the rest, so the last "
         "buckets come back empty or partial"
     )
-    if _open_ended(end):
+    if open_ended(end):
         message += (
             f"; an end in year {end.year} does not make an open-ended interval (the API has "
             "none), it asks for every bucket up to that date — end at the last moment you "
@@ -301,15 +349,14 @@ def _future(span: Span, now: datetime) -> Iterator[Finding]:
     yield Finding("AQL108", span.pointer, message + " (--now fixes 'now' for reproducible runs)")
 
 
-def _open_ended(end: datetime) -> bool:
-    """An end at the last day datetime can hold: 9999-12-31 stands for "no end" in code."""
-    try:
-        return end.astimezone(UTC).year == 9999
-    except OverflowError:  # 9999-12-31T23:00-05:00 is past year 9999 in UTC
-        return True
-
-
 # --- granularity ---------------------------------------------------------------------------
+
+
+@rule("AQL110")
+def granularity_not_duration(context: RuleContext) -> Iterator[Finding]:
+    text = context.body.get("granularity")
+    if "granularity" in context.fields and isinstance(text, str):
+        yield from _granularity(text)[1]
 
 
 def _granularity(text: str) -> tuple[Duration | None, list[Finding]]:
@@ -364,7 +411,7 @@ def _fit(span: Span, size: Duration, tz: tzinfo, zone_label: str) -> Iterator[Fi
         _boundary(interval.start, size, count, tz),
     )
     written = span.text.partition("/")[2] if interval.form != "start/duration" else ""
-    shown = " or ".join(_like(written, end) for end in ends if end is not None)
+    shown = " or ".join(like(written, end) for end in ends if end is not None)
     yield Finding(
         "AQL112",
         span.pointer,
@@ -381,6 +428,12 @@ def _boundary(start: datetime, size: Duration, k: int, tz: tzinfo) -> datetime |
 
 
 # --- timeZone ------------------------------------------------------------------------------
+
+
+@rule("AQL113")
+def unknown_time_zone(context: RuleContext) -> Iterator[Finding]:
+    if "timeZone" in context.fields:
+        yield from _time_zone(context.body.get("timeZone"))
 
 
 def _time_zone(value: Any) -> Iterator[Finding]:
@@ -442,7 +495,8 @@ def _cities() -> dict[str, str]:
 # --- chunk ---------------------------------------------------------------------------------
 
 
-def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
+@rule("AQL120")
+def chunk_not_duration(context: RuleContext) -> Iterator[Finding]:
     text = context.chunk
     if text is None:
         return
@@ -456,15 +510,25 @@ def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
         yield Finding(
             "AQL120", "/../chunk", f"'chunk' {text} is zero; it needs a length such as PT4H or P1D"
         )
-        return
-    if context.windows and "interval" in _fields(context):  # else AQL123 says it all
+
+
+@rule("AQL121")
+def chunk_and_windows(context: RuleContext) -> Iterator[Finding]:
+    chunk = chunk_size(context.chunk)
+    if chunk is not None and context.windows and "interval" in context.fields:
+        # (without an interval, AQL123 says it all)
         yield Finding(
             "AQL121",
             "/../chunk",
             f"'chunk' and 'windows' are both set: each window is cut again into pieces of "
             f"{chunk}, so the requests are not the windows listed; use one or the other",
         )
-    if size is not None and can_exceed(size, chunk):
+
+
+@rule("AQL122")
+def chunk_shorter_than_bucket(context: RuleContext) -> Iterator[Finding]:
+    chunk, size = chunk_size(context.chunk), context.bucket
+    if chunk is not None and size is not None and can_exceed(size, chunk):
         yield Finding(
             "AQL122",
             "/../chunk",
@@ -472,6 +536,18 @@ def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
             f"a bucket, so each request still spans {size}",
             str(size),
         )
+
+
+@rule("AQL123")
+def nothing_to_split(context: RuleContext) -> Iterator[Finding]:
+    if "interval" not in context.fields:
+        yield from _nothing_to_split(context)
+
+
+@rule("AQL124")
+def too_many_requests(context: RuleContext) -> Iterator[Finding]:
+    if "interval" in context.fields:
+        yield from _planned(context, context.spans, context.bucket, context.zone)
 
 
 def _nothing_to_split(context: RuleContext) -> Iterator[Finding]:
@@ -484,16 +560,6 @@ def _nothing_to_split(context: RuleContext) -> Iterator[Finding]:
         yield Finding(
             "AQL123", "/../chunk", no_interval(context.endpoint.name, "chunk"), at_key=True
         )
-
-
-def no_interval(endpoint: str, field: str) -> str:
-    """Why a definition's windows or chunk cannot be planned for this endpoint (also plan's)."""
-    what = "sets each request's interval" if field == "windows" else "cuts the interval"
-    return (
-        f"'{field}' {what}, but a {endpoint} query has no 'interval' (it reports the "
-        f"current state), so there is nothing to {'window' if field == 'windows' else 'cut'}: "
-        f"remove '{field}'"
-    )
 
 
 def _planned(
@@ -538,198 +604,6 @@ def _requests(
         return len(isotime.split(start, end, chunk, tz, size, limit=room))
     except isotime.TooManyWindows:
         return room + 1
-
-
-def sent_chunk(chunk: Duration, limits: Any, endpoint: str) -> Duration:
-    """The chunk plan cuts with: the definition's, or the profile's max-interval when that is
-    shorter (AQL410 says so; plan then respects the profile)."""
-    limit = None
-    if isinstance(limits, dict):
-        per_endpoint = limits.get("endpoints")
-        own = per_endpoint.get(endpoint) if isinstance(per_endpoint, dict) else None
-        limit = own.get("max-interval") if isinstance(own, dict) else None
-        limit = limit if limit is not None else limits.get("max-interval")
-    maximum = chunk_size(limit) if isinstance(limit, str) else None
-    if maximum is not None and maximum.nominal_seconds() < chunk.nominal_seconds():
-        return maximum
-    return chunk
-
-
-def max_requests() -> int:
-    """The most requests plan makes for one definition (rules/limits.yaml)."""
-    most: int = load_yaml("rules", "limits.yaml")["plan"]["max-requests"]
-    return most
-
-
-def too_many(
-    chunk: Duration,
-    most: int,
-    windows: bool,
-    interval: Interval | None,
-    written: Duration | None = None,
-) -> str:
-    what = "the windows" if windows else "the interval"
-    shown = f"'chunk' {chunk}"
-    if written is not None and written != chunk:
-        shown = f"'chunk' {written}, shortened to the profile's max-interval {chunk},"
-    message = (
-        f"{shown} cuts {what} into more than {most:,} requests, the most aggqlint plans for one "
-        "definition; use a longer chunk or a shorter interval"
-    )
-    if interval is not None and _open_ended(interval.end):
-        message += f" (an end in year {interval.end.year} is not open-ended to the API)"
-    return message
-
-
-def out_of_range(label: str, chunk: Duration, zone_text: str) -> str:
-    return (
-        f"{label} starts too close to year 1 for calendar arithmetic in {zone_text}, so it "
-        f"cannot be cut into chunks of {chunk}; start it later"
-    )
-
-
-def zone_label(tz: tzinfo) -> str:
-    return str(getattr(tz, "key", None) or tz)
-
-
-# --- shared helpers ------------------------------------------------------------------------
-
-
-def spans(context: RuleContext, tz: tzinfo) -> list[Span]:
-    """The body's interval and each window, read in zone tz, when the query's model has an
-    interval (windows on one without are AQL123, and nothing else is said about them)."""
-    found: list[Span] = []
-    if "interval" not in _fields(context):
-        return found
-    text = context.body.get("interval")
-    if isinstance(text, str):
-        found.append(_read(text, "/interval", "'interval'", False, tz))
-    for index, window in enumerate(context.windows):
-        if window is not None:
-            found.append(_read(window, f"/../windows/{index}", f"window {index + 1}", True, tz))
-    return found
-
-
-def _read(text: str, pointer: str, label: str, is_window: bool, tz: tzinfo) -> Span:
-    try:
-        return Span(text, pointer, label, is_window, isotime.parse_interval(text, tz))
-    except IntervalError as err:
-        return Span(text, pointer, label, is_window, error=err)
-
-
-def zone(body: dict[str, Any]) -> tzinfo:
-    """The query's time zone for calendar arithmetic: its timeZone, or UTC (the API's default,
-    also when the name is wrong, which AQL113 reports)."""
-    name = body.get("timeZone")
-    if isinstance(name, str) and isotime.is_valid_timezone(name):
-        return isotime.load_timezone(name)
-    return UTC
-
-
-def zone_name(body: dict[str, Any]) -> str:
-    name = body.get("timeZone")
-    return name if isinstance(name, str) and isotime.is_valid_timezone(name) else "UTC"
-
-
-def bucket_size(body: dict[str, Any]) -> Duration | None:
-    """The body's granularity when it is a usable duration."""
-    text = body.get("granularity")
-    return chunk_size(text) if isinstance(text, str) else None
-
-
-def chunk_size(text: str | None) -> Duration | None:
-    """A non-zero duration read from text, or None."""
-    if text is None:
-        return None
-    try:
-        duration = isotime.parse_duration(text)
-    except ValueError:
-        return None
-    return None if duration.is_zero else duration
-
-
-# Reference starts for comparing two durations: month starts over a common and a leap year
-# (the longest months and years), in UTC.
-REFERENCE_STARTS = tuple(
-    datetime(year, month, 1, tzinfo=UTC) for year in (2023, 2024) for month in range(1, 13)
-)
-
-
-def can_exceed(longer: Duration, limit: Duration) -> bool:
-    """Whether a span of `longer` can reach past one of `limit` from the same start (P1M can
-    exceed P30D; P1M cannot exceed P31D)."""
-    for start in REFERENCE_STARTS:
-        a, b = _add(start, longer), _add(start, limit)
-        if a is None:
-            return b is not None
-        if b is not None and a > b:
-            return True
-    return False
-
-
-def times(duration: Duration, k: int) -> Duration:
-    """k × duration, field by field (boundary k of a granularity is start + times(g, k)).
-    Hours, minutes and seconds carry over (PT30M × 8 is PT4H); days never turn into hours,
-    which differ across a DST change."""
-    seconds = (duration.hours * 3600 + duration.minutes * 60 + duration.seconds) * k
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes = rest // 60
-    return Duration(
-        duration.years * k,
-        duration.months * k,
-        duration.weeks * k,
-        duration.days * k,
-        hours,
-        minutes,
-        seconds - hours * 3600 - minutes * 60,
-    )
-
-
-def describe(elapsed: timedelta) -> str:
-    """A length as people say it: '9 days 4 hours', '90 minutes' is '1 hour 30 minutes'."""
-    days, rest = elapsed.days, elapsed.seconds
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = [
-        f"{value} {unit}{'s' if value != 1 else ''}"
-        for value, unit in (
-            (days, "day"),
-            (hours, "hour"),
-            (minutes, "minute"),
-            (seconds, "second"),
-        )
-        if value
-    ]
-    return " ".join(parts) if parts else "less than a second"
-
-
-def _add(start: datetime, duration: Duration) -> datetime | None:
-    """start + duration in start's own offset (a fixed one), or None past the supported years."""
-    try:
-        return isotime.add(start, duration, start.tzinfo or UTC)
-    except OverflowError:
-        return None
-
-
-def _subtract(end: datetime, duration: Duration) -> datetime | None:
-    try:
-        return isotime.subtract(end, duration, end.tzinfo or UTC)
-    except OverflowError:
-        return None
-
-
-def _like(written: str, value: datetime) -> str:
-    """value formatted as the API examples do, without the milliseconds when the text beside
-    it has none and they are zero."""
-    text = isotime.format_instant(value)
-    if value.microsecond == 0 and not re.search(r"T[0-9:]+[.,]", written):
-        text = text.replace(".000", "", 1)
-    return text
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _fields(context: RuleContext) -> dict[str, Any]:
