@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fake_genesys import FakeGenesys, read_records, submit_with
+from test_corpus import KNOWN
 
 from aggqlint.cli import cli
 
@@ -16,7 +17,19 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "valid"
 VALID = sorted(p for p in CORPUS.rglob("*") if p.suffix in {".yaml", ".yml", ".json"})
 
 
-@pytest.mark.parametrize("path", VALID, ids=[str(p.relative_to(CORPUS)) for p in VALID])
+def _params() -> list[object]:
+    # A known disagreement (corpus/known-disagreements.txt) may or may not show here: an error
+    # aggqlint wrongly reports is a drift false alarm, a wrong warning is not. Not strict.
+    params: list[object] = []
+    for path in VALID:
+        case = str(path.relative_to(CORPUS.parent))
+        known = KNOWN.get(case)
+        marks = [pytest.mark.xfail(strict=False, reason=known)] if known else []
+        params.append(pytest.param(path, id=str(path.relative_to(CORPUS)), marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("path", _params())
 def test_the_server_accepts_every_valid_corpus_definition(
     fake: FakeGenesys, tmp_path: Path, path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
