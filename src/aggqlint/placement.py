@@ -15,6 +15,7 @@ from typing import Any
 from aggqlint import catalog
 from aggqlint.diagnostics import Finding
 from aggqlint.endpoints import Endpoint, all_endpoints
+from aggqlint.fixes import Fix
 
 
 def misplaced(
@@ -129,7 +130,8 @@ def _move_predicate(
         from aggqlint.rules import shapes
 
         suggestion = shapes.render({slot.field: [{"type": "and", "predicates": [moved]}]})
-    return Finding("AQL212", pointer, message, suggestion, data={"field": slot.field})
+    fix = Fix.display(suggestion, fragment=True) if suggestion else None
+    return Finding("AQL212", pointer, message, data={"field": slot.field}, fix=fix)
 
 
 def _moved(

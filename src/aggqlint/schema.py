@@ -17,6 +17,7 @@ from aggqlint import catalog, placement
 from aggqlint.data import load_json, load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.endpoints import Endpoint
+from aggqlint.fixes import Fix, RenameKey, ReplaceValue
 from aggqlint.source import RawScalar
 from aggqlint.validators import compile_schema
 
@@ -246,7 +247,7 @@ def _additional(
             entry = None
         field_pointer = pointer_join(pointer, name)
         message = f"unknown field '{name}' in {where}"
-        suggestion = None
+        fix: Fix | None = None
         code = "AQL200"
         if entry:
             code = entry.get("code", code)
@@ -257,14 +258,14 @@ def _additional(
             if entry.get("fix") and pointer == "":
                 from aggqlint.rules import shapes
 
-                suggestion = shapes.fix(entry["fix"], error.instance, name)
+                fix = shapes.typed_fix(entry["fix"], error.instance)
         else:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             lowered = [k for k in known if k.lower() == name.lower()]
             if lowered or close:
                 right = (lowered or close)[0]
                 message += f"; did you mean '{right}'?"
-                suggestion = right
+                fix = Fix.unsafe(f"rename '{name}' to '{right}'", RenameKey(field_pointer, right))
             elif endpoint is None and model.schema.get("patternProperties"):
                 message += "; keys of your own start with 'x-' (e.g. x-defaults)"
             elif name.startswith("x-") and pointer == "" and endpoint is not None:
@@ -272,7 +273,7 @@ def _additional(
                     "; the query is sent as written, so keys of your own (x-...) go at the "
                     "top of the report definition, beside 'query'"
                 )
-        yield Finding(code, field_pointer, message, suggestion, at_key=True, data={"field": name})
+        yield Finding(code, field_pointer, message, at_key=True, data={"field": name}, fix=fix)
         real = str(entry.get("use")) if entry else ""
         # Lists of names (groupBy, metrics) are checked as the real field; other invented
         # shapes (`where: {...}`) get their corrected fragment instead of a cascade of errors.
@@ -334,7 +335,7 @@ def _filter_shape(item: Any, schema: dict[str, Any], pointer: str) -> Finding | 
         pointer,
         f"filter predicate written in another query language's shape ({written}); the API's "
         "predicate is {type: dimension, dimension: <name>, operator: matches, value: <text>}",
-        shapes.predicate(item, known),
+        fix=Fix.display(fixed, fragment=True) if (fixed := shapes.predicate(item, known)) else None,
         data={"keys": keys},
     )
 
@@ -357,7 +358,9 @@ def _required(
                 from aggqlint.rules import shapes
 
                 suggestion = shapes.fix(name, error.instance, name)
-            yield Finding("AQL203", pointer, message, suggestion, data={"field": name})
+            # The edit is the invented field's fix (AQL601): here, the fragment as advice.
+            fix = Fix.display(suggestion, fragment=True) if suggestion else None
+            yield Finding("AQL203", pointer, message, data={"field": name}, fix=fix)
 
 
 def _enum(
@@ -427,7 +430,11 @@ def _enum(
         pointer,
         f"invalid value '{text}' for '{prop or 'value'}' in {model.context(owner_schema or {})}"
         f"{hint}",
-        close[0] if close else None,
+        fix=Fix.unsafe(
+            f"replace with '{close[0]}'", ReplaceValue(pointer, close[0]), shown=close[0]
+        )
+        if close
+        else None,
     )
 
 
@@ -472,7 +479,10 @@ def _unknown_name(
         return Finding(code, pointer, f"'{value}' is not a {noun} of {where}; {note}")
     if known_wrong and right in allowed:
         return Finding(
-            code, pointer, f"unknown {noun} '{value}' for {where}; did you mean '{right}'?", right
+            code,
+            pointer,
+            f"unknown {noun} '{value}' for {where}; did you mean '{right}'?",
+            fix=Fix.safe(f"replace with '{right}'", ReplaceValue(pointer, right), shown=right),
         )
     if value not in allowed:
         others = [name for name in catalog.endpoints_taking(value, role) if name != where]
@@ -498,7 +508,14 @@ def _unknown_name(
     elif known_wrong:
         guess = None
         hint = f"; the real name is '{right}', which {where} does not take"
-    return Finding(code, pointer, f"unknown {noun} '{value}' for {where}{hint}", guess)
+    return Finding(
+        code,
+        pointer,
+        f"unknown {noun} '{value}' for {where}{hint}",
+        fix=Fix.unsafe(f"replace with '{guess}'", ReplaceValue(pointer, guess), shown=guess)
+        if guess
+        else None,
+    )
 
 
 def _owner(model: _Model, error: Any) -> tuple[str, dict[str, Any] | None]:
@@ -570,7 +587,7 @@ def _type(
             pointer,
             f"YAML reads {raw.text} as {got} {_json_text(value)}, not the text "
             f"'{raw.text}'; quote it",
-            f"'{raw.text}'",
+            fix=Fix.safe("quote it", ReplaceValue(pointer, raw.text), shown=f"'{raw.text}'"),
         )
         return
     if set(expected_types) & _SCALAR_TYPES and _coercible(value, expected_types):
@@ -599,8 +616,11 @@ def _type(
             pointer,
             f"'filter' must be an object {{type: and|or, predicates: [...]}} in {where}, "
             "not a list",
-            shapes.fix("filter", {"filters": value}, "filter")
-            or "filter: {type: and, predicates: [...]}",
+            fix=Fix.display(
+                shapes.fix("filter", {"filters": value}, "filter")
+                or "filter: {type: and, predicates: [...]}",
+                fragment=True,
+            ),
         )
         return
     yield Finding("AQL204", pointer, f"{name} must be {want} in {where}, not {got}")

@@ -19,6 +19,7 @@ from zoneinfo import available_timezones
 from aggqlint import isotime
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding
+from aggqlint.fixes import Fix
 from aggqlint.isotime import Duration, Interval, IntervalError
 from aggqlint.rules import RuleContext, shapes
 
@@ -106,12 +107,17 @@ def _unreadable(span: Span, body: dict[str, Any], fields: dict[str, Any]) -> Fin
                 span.pointer,
                 f"{span.label} {what}; a window is an interval 'start/end' — to cut the query "
                 f"into pieces of {size}, use 'chunk: {size}' beside 'query:'",
-                f"chunk: {size}",
+                fix=Fix.display(f"chunk: {size}", fragment=True),
             )
         return Finding(code, span.pointer, f"{span.label} {what}: {error}")
     fragment = _fragment(body, fields, size)
     if code == "AQL103":
-        return Finding(code, span.pointer, f"'interval' {what}: {error}", fragment)
+        return Finding(
+            code,
+            span.pointer,
+            f"'interval' {what}: {error}",
+            fix=Fix.display(fragment, fragment=True) if fragment else None,
+        )
     message = f"'interval' {what}; it takes an ISO 8601 interval 'start/end'"
     invented = _invented(body, fields)
     if invented is not None:
@@ -122,7 +128,9 @@ def _unreadable(span: Span, body: dict[str, Any], fields: dict[str, Any]) -> Fin
         message += " (the bucket size is already in 'granularity')"
     elif size is not None and "granularity" in fields:
         message += f"; put {size} in 'granularity'"
-    return Finding(code, span.pointer, message, fragment)
+    return Finding(
+        code, span.pointer, message, fix=Fix.display(fragment, fragment=True) if fragment else None
+    )
 
 
 def _fragment(body: dict[str, Any], fields: dict[str, Any], size: Duration | None) -> str | None:
