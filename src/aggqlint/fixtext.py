@@ -53,9 +53,9 @@ class _Writer:
 
     def edit(self, change: Change, pointer: str) -> Edit:
         if isinstance(change, ReplaceValue):
-            return self._scalar(self._value(pointer), change.value)
+            return self._scalar(self._value(pointer), change.value, pointer)
         if isinstance(change, RenameKey):
-            return self._scalar(self._key(pointer), change.name)
+            return self._scalar(self._key(pointer), change.name, pointer)
         if isinstance(change, ReplaceEntry):
             return self._replace_entry(pointer, change.fields)
         return self._remove(pointer)
@@ -77,19 +77,18 @@ class _Writer:
             raise _Unplaceable(pointer)
         return span
 
-    def _scalar(self, span: Span, value: Any) -> Edit:
+    def _scalar(self, span: Span, value: Any, pointer: str) -> Edit:
         written = self.text[span.offset : span.end_offset]
         quote = written[:1]
         if isinstance(value, str) and quote in "\"'" and quote and written.endswith(quote):
             inner = _in_quotes(value, quote)
             if inner is not None:  # keep the quotes as written; replace what is inside them
                 return _edit(span, inner, 1, 1)
-        return _edit(span, self._render(value))
-
-    def _render(self, value: Any) -> str:
         if self.as_json:
-            return json.dumps(value, ensure_ascii=False)
-        return _flow_yaml(value)
+            return _edit(span, json.dumps(value, ensure_ascii=False))
+        if self._in_flow(pointer) or isinstance(value, dict | list):
+            return _edit(span, _flow_yaml(value))
+        return _edit(span, _block_scalar(value))
 
     def _replace_entry(self, pointer: str, fields: dict[str, Any]) -> Edit:
         key, value = self._key(pointer), self._value(pointer)
@@ -98,7 +97,8 @@ class _Writer:
         own_line = not indent.strip(" \t")
         if self.as_json:
             items = [
-                f"{json.dumps(k, ensure_ascii=False)}: {self._render(v)}" for k, v in fields.items()
+                f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+                for k, v in fields.items()
             ]
             content = (",\n" + indent if own_line else ", ").join(items)
         elif self._in_flow(pointer) or not own_line:
@@ -184,6 +184,16 @@ def _flow_yaml(value: Any) -> str:
         [value], default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False
     )
     return text.strip()[1:-1]
+
+
+def _block_scalar(value: Any) -> str:
+    """A scalar as a block mapping's value: plain where it reads back the same (colons and
+    commas are fine there, unlike inside brackets), else quoted."""
+    text: str = yaml.safe_dump(
+        {"k": value}, default_flow_style=False, allow_unicode=True, width=1_000_000
+    )
+    written = text.removeprefix("k: ").rstrip("\n")
+    return written if "\n" not in written else _flow_yaml(value)
 
 
 def _block_yaml(key: str, value: Any) -> str:
