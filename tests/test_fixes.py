@@ -101,6 +101,13 @@ CASES = {
         f'{{\n  "metrics": ["nOffered"],\n  "interval": "{INTERVAL}"\n}}\n',
         "q.json",
     ),
+    "time zone guessed": (
+        "AQL113",
+        "unsafe",
+        f"interval: {INTERVAL}\nmetrics: [nOffered]\ntimeZone: Europe/Londn\n",
+        f"interval: {INTERVAL}\nmetrics: [nOffered]\ntimeZone: Europe/London\n",
+        "q.yaml",
+    ),
     "select becomes metrics, names looked up": (
         "AQL603",
         "unsafe",
@@ -131,6 +138,17 @@ def test_advice_has_no_edits_and_keeps_its_suggestion() -> None:
     (diagnostic,) = [d for d in lint_text(text, "q.yaml", BODY) if d.code == "AQL209"]
     assert diagnostic.fix == Fix(Applicability.DISPLAY, "tHandle", shown="tHandle")
     assert diagnostic.suggestion == "tHandle"
+
+
+def test_a_diagnostic_given_only_a_suggestion_carries_it_as_advice() -> None:
+    from aggqlint.diagnostics import Diagnostic, Location, Severity
+
+    where = Location("f.yaml", 1, 1)
+    chunk = Diagnostic("AQL410", Severity.ERROR, "m", where, "x", suggestion="chunk: P1D")
+    assert chunk.fix == Fix(Applicability.DISPLAY, "chunk: P1D", shown="chunk: P1D", fragment=True)
+    word = Diagnostic("AQL110", Severity.ERROR, "m", where, "x", suggestion="PT1H")
+    assert word.fix == Fix(Applicability.DISPLAY, "PT1H", shown="PT1H")
+    assert Diagnostic("AQL110", Severity.ERROR, "m", where, "x").fix is None
 
 
 def test_text_output_marks_unsafe_fixes(tmp_path: Path) -> None:

@@ -52,6 +52,12 @@ class Diagnostic:
     data: dict[str, Any] = field(default_factory=dict, compare=False)
     fix: Fix | None = None  # with edits located in the source (none without source text)
 
+    def __post_init__(self) -> None:
+        # A diagnostic given only a suggestion (by a caller of the Python API, or a stage that
+        # adds one later) carries it as advice, so that every reader finds it in `fix`.
+        if self.fix is None and self.suggestion is not None:
+            object.__setattr__(self, "fix", Fix.from_suggestion(self.suggestion))
+
     def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)
 

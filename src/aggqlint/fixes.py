@@ -96,6 +96,12 @@ class Fix:
     def display(cls, shown: str, message: str | None = None, fragment: bool = False) -> Fix:
         return cls(Applicability.DISPLAY, message or shown, shown=shown, fragment=fragment)
 
+    @classmethod
+    def from_suggestion(cls, text: str) -> Fix:
+        """Advice from a check that gives a suggestion but no typed fix. Such suggestions
+        are values or YAML fragments ('chunk: P1D'); a fragment is shown on lines of its own."""
+        return cls.display(text, fragment="\n" in text or ": " in text)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "applicability": str(self.applicability),

@@ -399,9 +399,6 @@ def _diagnostic(finding: Finding, base: str, location: Location) -> Diagnostic:
     suggestion = finding.suggestion
     if fix is not None:
         suggestion = fix.shown if fix.shown is not None else suggestion
-    elif suggestion is not None:
-        # A check that gives a suggestion but no typed fix gives advice (display only).
-        fix = Fix.display(suggestion, fragment="\n" in suggestion)
     return Diagnostic(
         code=finding.code,
         severity=meta.severity,

@@ -41,12 +41,11 @@ def format_line(diagnostic: Diagnostic, style: Style) -> str:
 def fix_block(diagnostic: Diagnostic) -> str | None:
     """The fix, worth its own lines unless the message already quotes it; unsafe ones say so."""
     fix = diagnostic.fix
-    shown = fix.shown if fix else diagnostic.suggestion  # a Diagnostic built without a fix
-    if not shown or f"'{shown}'" in diagnostic.message:
+    shown = fix.shown if fix else None
+    if fix is None or not shown or f"'{shown}'" in diagnostic.message:
         return None
-    unsafe = fix is not None and fix.applicability is Applicability.UNSAFE
-    label = "fix (unsafe):" if unsafe else "fix:"
-    if (fix is not None and fix.fragment) or "\n" in shown:
+    label = "fix (unsafe):" if fix.applicability is Applicability.UNSAFE else "fix:"
+    if fix.fragment or "\n" in shown:
         return label + "\n" + "\n".join(f"  {line}" for line in shown.splitlines())
     return f"{label} {shown}"
 

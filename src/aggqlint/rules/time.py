@@ -19,7 +19,7 @@ from zoneinfo import available_timezones
 from aggqlint import isotime
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding
-from aggqlint.fixes import Fix
+from aggqlint.fixes import Fix, ReplaceValue
 from aggqlint.isotime import Duration, Interval, IntervalError
 from aggqlint.rules import RuleContext, shapes
 
@@ -405,7 +405,14 @@ def _time_zone(value: Any) -> Iterator[Finding]:
         message += f"; did you mean '{guess}'?"
     else:
         message += "; use a name such as Europe/London or America/New_York"
-    yield Finding("AQL113", "/timeZone", message, guess)
+    yield Finding(
+        "AQL113",
+        "/timeZone",
+        message,
+        fix=Fix.unsafe(f"replace with '{guess}'", ReplaceValue("/timeZone", guess), shown=guess)
+        if guess
+        else None,
+    )
 
 
 def _zone_guess(name: str) -> str | None:
