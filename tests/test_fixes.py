@@ -140,6 +140,22 @@ def test_advice_has_no_edits_and_keeps_its_suggestion() -> None:
     assert diagnostic.suggestion == "tHandle"
 
 
+def test_a_name_inside_an_invented_field_is_fixed_where_it_is_written() -> None:
+    # `select` is checked as `metrics`: the name's fix moves with its finding.
+    text = f"interval: {INTERVAL}\nmetrics: [tHandle]\nselect: [nOffered, handleTime]\n"
+    (name,) = [d for d in lint_text(text, "q.yaml", BODY) if d.code == "AQL201"]
+    assert (name.location.line, name.location.column) == (3, 20)
+    assert name.fix is not None
+    assert apply_edits(text, name.fix.edits) == text.replace("handleTime", "tHandle")
+
+
+def test_an_object_for_a_metric_keeps_the_inner_names_suggestion() -> None:
+    text = f"interval: {INTERVAL}\nmetrics: [{{name: handleTime}}]\n"
+    found = {d.code: d for d in lint_text(text, "q.yaml", BODY)}
+    assert found["AQL209"].suggestion == "tHandle"
+    assert found["AQL209"].fix == Fix(Applicability.DISPLAY, "tHandle", shown="tHandle")
+
+
 def test_a_diagnostic_given_only_a_suggestion_carries_it_as_advice() -> None:
     from aggqlint.diagnostics import Diagnostic, Location, Severity
 

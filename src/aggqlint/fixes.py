@@ -8,7 +8,7 @@ with the new text written in the file's own style (fixtext.py). `apply_edits` ap
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -95,6 +95,17 @@ class Fix:
     @classmethod
     def display(cls, shown: str, message: str | None = None, fragment: bool = False) -> Fix:
         return cls(Applicability.DISPLAY, message or shown, shown=shown, fragment=fragment)
+
+    def moved(self, old: str, new: str) -> Fix:
+        """The fix for a finding moved from pointer old to new (a name checked as the field
+        it stands for is reported where it is written): its changes move with it."""
+        changes = tuple(
+            replace(change, pointer=new + change.pointer[len(old) :])
+            if change.pointer == old or change.pointer.startswith(old + "/")
+            else change
+            for change in self.changes
+        )
+        return replace(self, changes=changes)
 
     @classmethod
     def from_suggestion(cls, text: str) -> Fix:

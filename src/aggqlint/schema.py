@@ -109,7 +109,14 @@ def check_envelope(document: dict[str, Any]) -> list[Finding]:
     findings = []
     for finding in _translate(model, document, None, {}, ""):
         findings.append(
-            Finding("AQL025", finding.pointer, finding.message, finding.suggestion, finding.at_key)
+            Finding(
+                "AQL025",
+                finding.pointer,
+                finding.message,
+                finding.suggestion,
+                finding.at_key,
+                fix=finding.fix,
+            )
         )
     return findings
 
@@ -295,7 +302,8 @@ def _as_real_field(
         real_pointer = pointer_join("", *error.absolute_path)
         for finding in handler(model, error, real_pointer, value, endpoint, {}):
             moved = pointer_join("", written) + finding.pointer[len(real) + 1 :]
-            yield replace(finding, pointer=moved)
+            fix = finding.fix.moved(finding.pointer, moved) if finding.fix else None
+            yield replace(finding, pointer=moved, fix=fix)
 
 
 def _shaped_filter_part(model: _Model, error: Any, pointer: str) -> Finding | None:
@@ -642,7 +650,7 @@ def _name_object(
     inner = None
     if key is not None and name is not None and name not in allowed:
         inner = _unknown_name(name, role, allowed, pointer_join(pointer, key), endpoint.name, prop)
-    suggestion = inner.suggestion if inner else name
+    suggestion = (inner.fix.shown if inner.fix else None) if inner else name
     yield Finding(
         "AQL209",
         pointer,
