@@ -108,6 +108,11 @@ class Fix:
         return replace(self, changes=changes)
 
     @classmethod
+    def advice(cls, shown: str | None, fragment: bool = False) -> Fix | None:
+        """A display fix for a suggestion a check may or may not have."""
+        return cls.display(shown, fragment=fragment) if shown else None
+
+    @classmethod
     def from_suggestion(cls, text: str) -> Fix:
         """Advice from a check that gives a suggestion but no typed fix. Such suggestions
         are values or YAML fragments ('chunk: P1D'); a fragment is shown on lines of its own."""

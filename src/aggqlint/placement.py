@@ -186,7 +186,7 @@ def offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) -
             sure = f"; {target} takes every name of this query: set endpoint: {target}"
             if f.data["endpoints"] == [target]:
                 sure = ", which takes every name of this query: set endpoint to it"
-            f = replace(f, message=f.message + sure, suggestion=target)
+            f = replace(f, message=f.message + sure, fix=Fix.display(target))
         out.append(f)
     return out
 

@@ -610,7 +610,7 @@ def _type(
             "AQL205",
             pointer,
             f"{name} is {got} where the API takes {want}; {advice}",
-            _canonical(value, expected_types),
+            fix=Fix.advice(_canonical(value, expected_types)),
         )
         return
     if prop in ("metrics", "detailMetrics", "groupBy") and isinstance(value, dict) and endpoint:
@@ -661,7 +661,7 @@ def _name_object(
             if role == "metric"
             else ""
         ),
-        suggestion,
+        fix=Fix.advice(suggestion),
         data={"name": name},
     )
     if inner is not None:

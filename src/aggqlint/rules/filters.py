@@ -16,6 +16,7 @@ from typing import Any
 
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.fixes import Fix
 from aggqlint.rules import RuleContext, shapes
 
 _SUBJECTS = ("dimension", "metric", "property")
@@ -129,7 +130,7 @@ def _single_queue(part: _Part) -> Iterator[Finding]:
             pointer_join(part.pointer, "predicates"),
             "this filter needs a queueId predicate: the task management observation query "
             "always takes a single queue",
-            "- {dimension: queueId, value: <queue id>}",
+            fix=Fix.advice("- {dimension: queueId, value: <queue id>}", fragment=True),
         )
     for index in queues[1:]:
         yield Finding(
@@ -168,7 +169,7 @@ def _subject(part: _Part) -> Iterator[Finding]:
             pointer_join(part.pointer, "type"),
             f"predicate type '{kind}' reads the '{kind}' field, but this predicate gives "
             f"'{given[0]}'; write type: {given[0]} (or leave type out)",
-            given[0],
+            fix=Fix.advice(given[0]),
         )
 
 

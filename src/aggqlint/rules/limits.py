@@ -18,6 +18,7 @@ from typing import Any
 from aggqlint import isotime
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding
+from aggqlint.fixes import Fix
 from aggqlint.isotime import Duration
 from aggqlint.policy import limit_for
 from aggqlint.rules import RuleContext
@@ -78,7 +79,7 @@ def _span(
             span.pointer,
             f"{span.label} spans {length}; {limits.detail_rule} — split it "
             f"{split}, or export with {context.endpoint.name}/jobs",
-            f"chunk: {limits.detail}" if can_chunk else None,
+            fix=Fix.advice(f"chunk: {limits.detail}" if can_chunk else None, fragment=True),
         )
     if limits.max_interval is not None and _longer(interval, limits.max_interval, tz):
         yield Finding(
@@ -86,7 +87,7 @@ def _span(
             span.pointer,
             f"{span.label} spans {length}, longer than max-interval {limits.max_interval} "
             f"{limits.profile}",
-            f"chunk: {limits.max_interval}" if can_chunk else None,
+            fix=Fix.advice(f"chunk: {limits.max_interval}" if can_chunk else None, fragment=True),
         )
     if limits.max_buckets is not None and size is not None:
         try:
@@ -100,7 +101,7 @@ def _span(
                 span.pointer,
                 f"{span.label} holds {count} buckets of {size}, more than max-buckets "
                 f"{limits.max_buckets} {limits.profile}",
-                f"chunk: {fitting}" if can_chunk else None,
+                fix=Fix.advice(f"chunk: {fitting}" if can_chunk else None, fragment=True),
             )
 
 
@@ -148,7 +149,7 @@ def _chunk(
             "AQL401",
             "/../chunk",
             f"{what} makes requests longer than allowed: {limits.detail_rule}",
-            str(detail),
+            fix=Fix.advice(str(detail)),
         )
     longest = limits.max_interval
     if longest is not None and timing.can_exceed(sent, longest) and reach.longer_than(longest):
@@ -156,7 +157,7 @@ def _chunk(
             "AQL410",
             "/../chunk",
             f"{what} is longer than max-interval {longest} {limits.profile}",
-            str(longest),
+            fix=Fix.advice(str(longest)),
         )
     if limits.max_buckets is not None and size is not None:
         count = _buckets_per_chunk(chunk, size)
@@ -166,7 +167,7 @@ def _chunk(
                 "/../chunk",
                 f"{what} holds {count} buckets of {size}, more than max-buckets "
                 f"{limits.max_buckets} {limits.profile}",
-                str(timing.times(size, limits.max_buckets)),
+                fix=Fix.advice(str(timing.times(size, limits.max_buckets))),
             )
 
 
@@ -299,7 +300,7 @@ def _paging(context: RuleContext) -> Iterator[Finding]:
             f"pageSize {size} is above {most}; no maximum is documented (the default is "
             f"{data['page-size']['default']}) and large pages are slow — use {most} or fewer, "
             f"or export with {name}/jobs",
-            str(most),
+            fix=Fix.advice(str(most)),
         )
 
 
@@ -324,7 +325,7 @@ def _counts(body: dict[str, Any], fields: dict[str, Any]) -> Iterator[Finding]:
             pointer,
             f"'{name}' is {count}: {said} asks for nothing; the API documents no minimum, so "
             f"this only warns — {advice}",
-            str(first) if first is not None else None,
+            fix=Fix.advice(str(first) if first is not None else None),
         )
 
 

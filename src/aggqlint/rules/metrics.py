@@ -14,6 +14,7 @@ from typing import Any
 from aggqlint import catalog
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.fixes import Fix
 from aggqlint.rules import RuleContext
 from aggqlint.rules.filters import number
 
@@ -64,7 +65,7 @@ def _companions(body: dict[str, Any], endpoint: str, schema: dict[str, Any]) -> 
                 "AQL511",
                 pointer_join("", rule["list"], index),
                 f"'{name}' needs a '{field}'{options}: {rule['says']}; add it to this entry",
-                _flow(fixed) if fixed else None,
+                fix=Fix.advice(_flow(fixed) if fixed else None, fragment=True),
             )
 
 
@@ -189,7 +190,7 @@ def _views(
                     pointer_join(pointer, "name"),
                     f"view name '{name}' is a built-in metric name; the view's results would "
                     f"come back under a metric's name, so name it e.g. '{name}Range'",
-                    f"{name}Range",
+                    fix=Fix.advice(f"{name}Range"),
                 )
             first.setdefault(name, index)
         target = view.get("target")

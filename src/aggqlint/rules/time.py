@@ -164,7 +164,7 @@ def _written(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
                 span.pointer,
                 f"{span.label} is written as {interval.form} ({span.text}); write both ends: "
                 f"{fixed}",
-                fixed,
+                fix=Fix.advice(fixed),
             )
     if interval.naive_parts:
         pieces = {"start": first, "end": second}
@@ -179,7 +179,7 @@ def _written(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
             span.pointer,
             f"{span.label}: {named} {verb} no UTC offset; the API does not document which zone it "
             f"reads such times in (probably UTC, not 'timeZone') — add Z{hint}",
-            _with_offsets(span.text),
+            fix=Fix.advice(_with_offsets(span.text)),
         )
     if interval.end == interval.start:
         yield Finding(
@@ -194,7 +194,7 @@ def _written(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
             span.pointer,
             f"{span.label} ends ({isotime.format_instant(interval.end)}) before it starts "
             f"({isotime.format_instant(interval.start)})",
-            swapped,
+            fix=Fix.advice(swapped),
         )
 
 
@@ -226,7 +226,7 @@ def _half_open(span: Span) -> Iterator[Finding]:
             f"{span.label} ends at {_clock(second)}; intervals are half-open (the end is "
             "excluded), so this leaves out the day's last moment and cuts the last bucket "
             "short — end at the next midnight",
-            f"{first}/{fixed}",
+            fix=Fix.advice(f"{first}/{fixed}"),
         )
 
 
@@ -244,7 +244,7 @@ def _invented_end(body: dict[str, Any], fields: dict[str, Any]) -> Iterator[Find
             end_pointer,
             f"'{name}' ends at {_clock(end)}; intervals are half-open (the end is excluded), "
             f"so the range should end at the next midnight, {fixed}",
-            fixed,
+            fix=Fix.advice(fixed),
         )
 
 
@@ -331,7 +331,7 @@ def _granularity(text: str) -> tuple[Duration | None, list[Finding]]:
             )
             return None, [Finding("AQL110", "/granularity", message)]
         message, word = _not_a_duration("granularity", text, err)
-        return None, [Finding("AQL110", "/granularity", message, word)]
+        return None, [Finding("AQL110", "/granularity", message, fix=Fix.advice(word))]
     if size.is_zero:
         message = (
             f"'granularity' {text} is zero; a bucket needs a length (omit 'granularity' for one "
@@ -465,7 +465,7 @@ def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
         chunk = isotime.parse_duration(text)
     except ValueError as err:
         message, word = _not_a_duration("chunk", text, err)
-        yield Finding("AQL120", "/../chunk", message, word)
+        yield Finding("AQL120", "/../chunk", message, fix=Fix.advice(word))
         return
     if chunk.is_zero:
         yield Finding(
@@ -485,7 +485,7 @@ def _chunk(context: RuleContext, size: Duration | None) -> Iterator[Finding]:
             "/../chunk",
             f"'chunk' {chunk} is shorter than one granularity bucket ({size}); chunks never cut "
             f"a bucket, so each request still spans {size}",
-            str(size),
+            fix=Fix.advice(str(size)),
         )
 
 
