@@ -254,3 +254,15 @@ def test_apply_edits_refuses_overlaps() -> None:
     assert apply_edits("abcd", [one]) == "xcd"
     with pytest.raises(ValueError, match="overlapping"):
         apply_edits("abcd", [one, two])
+
+
+def test_a_fix_that_would_write_a_secret_is_advice_with_the_secret_masked() -> None:
+    secret = "0HmEYl3yVxFY8JmUFTQ7Z4sNdVBgw9pRu1Ip2TnpAjc"  # a client secret's shape
+    text = f"{ENVELOPE}  interval: {INTERVAL}\n  select: [handleTime, {secret}]\n"
+    diagnostics = lint_text(text, "r.yaml")
+    select = next(d for d in diagnostics if d.code == "AQL603")
+    assert select.fix is not None
+    assert (select.fix.applicability, select.fix.edits) == (Applicability.DISPLAY, ())
+    for diagnostic in diagnostics:
+        assert secret not in json.dumps(diagnostic.fix.as_dict() if diagnostic.fix else None)
+        assert secret not in str(diagnostic.fix.shown if diagnostic.fix else "")

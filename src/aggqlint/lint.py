@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 from aggqlint.definition import ReportDefinition, read_definition
 from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
 from aggqlint.endpoints import Endpoint, resolve_endpoint
-from aggqlint.fixes import Edit, Fix
+from aggqlint.fixes import Applicability, Fix
 from aggqlint.inputs import Input, collect_inputs
 from aggqlint.inputs import UsageError as UsageError  # raised by lint_paths; callers catch it here
 from aggqlint.policy import Policy
@@ -250,9 +250,13 @@ def _redact_fix(fix: Fix, masks: dict[str, str]) -> Fix:
             text = text.replace(raw, masked)
         return text
 
-    edits = tuple(Edit(e.start, e.end, mask(e.content)) for e in fix.edits)
     shown = mask(fix.shown) if fix.shown else fix.shown
-    return replace(fix, message=mask(fix.message), edits=edits, shown=shown)
+    masked = replace(fix, message=mask(fix.message), shown=shown)
+    if any(mask(edit.content) != edit.content for edit in fix.edits):
+        # An edit that would write the secret cannot be shown, and masked it would write
+        # the mask into the file: advice only.
+        return replace(masked, applicability=Applicability.DISPLAY, changes=(), edits=())
+    return masked
 
 
 def _settle(checked: CheckedFile, max_repeats: int | None = MAX_REPEATS) -> CheckedFile:
