@@ -77,6 +77,20 @@ CASES = {
         f'{{"interval": "{INTERVAL}", "metrics": ["nOffered"], "granularity": "PT1H"}}',
         "q.json",
     ),
+    "unknown field dropped (yaml)": (
+        "AQL200",
+        "unsafe",
+        f"interval: {INTERVAL}\nmetrics: [nOffered]\nxyzzy:\n  deep: [1, 2]\ngranularity: PT1H\n",
+        f"interval: {INTERVAL}\nmetrics: [nOffered]\ngranularity: PT1H\n",
+        "q.yaml",
+    ),
+    "unknown field dropped (json)": (
+        "AQL200",
+        "unsafe",
+        f'{{"interval": "{INTERVAL}", "xyzzy": {{"a": 1}}, "metrics": ["nOffered"]}}',
+        f'{{"interval": "{INTERVAL}", "metrics": ["nOffered"]}}',
+        "q.json",
+    ),
     "date range made an interval, the duration its granularity": (
         "AQL601",
         "unsafe",
@@ -131,6 +145,17 @@ def test_applying_the_fix_removes_the_finding(case: str) -> None:
     if name.endswith(".json"):
         json.loads(result)  # still JSON
     assert code not in {d.code for d in lint_text(result, name, BODY)}
+
+
+def test_a_guessed_field_name_is_the_suggestion_unless_it_is_already_there() -> None:
+    text = f"interval: {INTERVAL}\nmetrics: [nOffered]\ngranularty: PT1H\n"
+    (guess,) = [d for d in lint_text(text, "q.yaml", BODY) if d.code == "AQL200"]
+    assert guess.suggestion == "granularity"
+    assert guess.fix is not None and guess.fix.applicability is Applicability.UNSAFE
+    both = text + "granularity: PT1H\n"
+    (guess,) = [d for d in lint_text(both, "q.yaml", BODY) if d.code == "AQL200"]
+    # renaming would write the key twice: advice only
+    assert guess.fix == Fix(Applicability.DISPLAY, "granularity", shown="granularity")
 
 
 def test_advice_has_no_edits_and_keeps_its_suggestion() -> None:

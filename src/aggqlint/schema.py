@@ -17,7 +17,7 @@ from aggqlint import catalog, placement
 from aggqlint.data import load_json, load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.endpoints import Endpoint
-from aggqlint.fixes import Fix, RenameKey, ReplaceValue
+from aggqlint.fixes import Fix, RemoveEntry, RenameKey, ReplaceValue
 from aggqlint.source import RawScalar
 from aggqlint.validators import compile_schema
 
@@ -272,14 +272,21 @@ def _additional(
             if lowered or close:
                 right = (lowered or close)[0]
                 message += f"; did you mean '{right}'?"
-                fix = Fix.unsafe(f"rename '{name}' to '{right}'", RenameKey(field_pointer, right))
-            elif endpoint is None and model.schema.get("patternProperties"):
-                message += "; keys of your own start with 'x-' (e.g. x-defaults)"
-            elif name.startswith("x-") and pointer == "" and endpoint is not None:
-                message += (
-                    "; the query is sent as written, so keys of your own (x-...) go at the "
-                    "top of the report definition, beside 'query'"
+                rename = RenameKey(field_pointer, right)
+                fix = (
+                    Fix.display(right)  # renamed, it would be a duplicate key
+                    if right in error.instance
+                    else Fix.unsafe(f"rename '{name}' to '{right}'", rename, shown=right)
                 )
+            else:
+                fix = Fix.unsafe(f"remove '{name}'", RemoveEntry(field_pointer))
+                if endpoint is None and model.schema.get("patternProperties"):
+                    message += "; keys of your own start with 'x-' (e.g. x-defaults)"
+                elif name.startswith("x-") and pointer == "" and endpoint is not None:
+                    message += (
+                        "; the query is sent as written, so keys of your own (x-...) go at the "
+                        "top of the report definition, beside 'query'"
+                    )
         yield Finding(code, field_pointer, message, at_key=True, data={"field": name}, fix=fix)
         real = str(entry.get("use")) if entry else ""
         # Lists of names (groupBy, metrics) are checked as the real field; other invented
