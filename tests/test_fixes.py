@@ -100,6 +100,21 @@ CASES = {
         "  metrics: [nOffered]\n",
         "r.yaml",
     ),
+    "duration moved to granularity": (
+        "AQL101",
+        "unsafe",
+        "interval: PT1H\nmetrics: [nOffered]\n",
+        "granularity: PT1H\nmetrics: [nOffered]\n",
+        "q.yaml",
+    ),
+    "duration moved, range written as the interval": (
+        "AQL101",
+        "unsafe",
+        f"{ENVELOPE}  dateRange: {{from: 2026-11-01T00:00:00Z, to: 2026-11-01T23:59:59Z}}\n"
+        "  interval: PT1H\n  metrics: [nOffered]\n",
+        f"{ENVELOPE}  interval: {INTERVAL}\n  granularity: PT1H\n  metrics: [nOffered]\n",
+        "r.yaml",
+    ),
     "date range in a flow mapping": (
         "AQL601",
         "unsafe",

@@ -19,7 +19,7 @@ import yaml
 
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import pointer_join
-from aggqlint.fixes import Fix, RenameKey, rewrite_fields
+from aggqlint.fixes import Fix, RemoveEntry, RenameKey, ReplaceEntry, rewrite_fields
 
 _RANGE_PAIRS = (("dateFrom", "dateTo"), ("startDate", "endDate"), ("from", "to"))
 
@@ -55,6 +55,27 @@ def typed_fix(kind: str, body: Any, pointer: str = "") -> Fix | None:
     changes = rewrite_fields(pointer, body, invented, fields)
     message = f"replace {', '.join(repr(k) for k in invented)} with {', '.join(map(repr, fields))}"
     return replace(Fix.unsafe(message, *changes, shown=shown), fragment=True)
+
+
+def interval_fix(body: dict[str, Any], fragment: str | None) -> Fix | None:
+    """The time family's corrected fragment for a wrong 'interval' (the range from invented
+    fields, the duration moved to 'granularity'), as edits: the interval entry becomes the
+    fragment's fields and the invented range fields go. May change the meaning: unsafe."""
+    if not fragment:
+        return None
+    fields = yaml.safe_load(fragment)
+    if not isinstance(fields, dict) or not isinstance(body, dict) or "interval" not in body:
+        return Fix.advice(fragment, fragment=True)
+    found = _interval_fields(body) if "interval" in fields else None
+    invented = found[1] if found else []
+    changes = [ReplaceEntry("/interval", fields)] + [
+        RemoveEntry(pointer_join("", key)) for key in invented
+    ]
+    moved = ", ".join(repr(key) for key in fields)
+    return replace(
+        Fix.unsafe(f"write {moved} in place of 'interval'", *changes, shown=fragment),
+        fragment=True,
+    )
 
 
 def _none(body: dict[str, Any]) -> None:

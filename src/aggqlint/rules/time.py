@@ -116,7 +116,7 @@ def _unreadable(span: Span, body: dict[str, Any], fields: dict[str, Any]) -> Fin
             code,
             span.pointer,
             f"'interval' {what}: {error}",
-            fix=Fix.display(fragment, fragment=True) if fragment else None,
+            fix=shapes.interval_fix(body, fragment),
         )
     message = f"'interval' {what}; it takes an ISO 8601 interval 'start/end'"
     invented = _invented(body, fields)
@@ -128,9 +128,7 @@ def _unreadable(span: Span, body: dict[str, Any], fields: dict[str, Any]) -> Fin
         message += " (the bucket size is already in 'granularity')"
     elif size is not None and "granularity" in fields:
         message += f"; put {size} in 'granularity'"
-    return Finding(
-        code, span.pointer, message, fix=Fix.display(fragment, fragment=True) if fragment else None
-    )
+    return Finding(code, span.pointer, message, fix=shapes.interval_fix(body, fragment))
 
 
 def _fragment(body: dict[str, Any], fields: dict[str, Any], size: Duration | None) -> str | None:
