@@ -306,3 +306,17 @@ def test_a_fix_that_would_write_a_secret_is_advice_with_the_secret_masked() -> N
     for diagnostic in diagnostics:
         assert secret not in json.dumps(diagnostic.fix.as_dict() if diagnostic.fix else None)
         assert secret not in str(diagnostic.fix.shown if diagnostic.fix else "")
+
+
+def test_entries_with_empty_values_and_in_list_items() -> None:
+    assert _edits("a: 1\nb:\nc: 3\n", "q.yaml", RemoveEntry("/b")) == "a: 1\nc: 3\n"
+    text = "l:\n  - where: x\n    b: 1\n"
+    fields = {"filter": {"type": "and"}, "n": 1}
+    assert _edits(text, "q.yaml", ReplaceEntry("/l/0/where", fields)) == (
+        "l:\n  - filter: {type: and}\n    n: 1\n    b: 1\n"
+    )
+    # the first key of a list item carries the item's dash: not removed by lines
+    source = parse_source(text, "q.yaml")
+    fix = Fix.unsafe("drop", RemoveEntry("/l/0/where"))
+    located = locate_fix(fix, source.text, source.documents[0].positions, False, str)
+    assert located.applicability is Applicability.DISPLAY

@@ -60,13 +60,20 @@ class _Writer:
             return self._replace_entry(pointer, change.fields)
         return self._remove(pointer)
 
-    def _value(self, pointer: str) -> Span:
+    def _value(self, pointer: str, empty: bool = False) -> Span:
+        """empty: a value written as nothing (`key:`) is fine; it is replaced with its key."""
         if not self.positions.has_value(pointer):
             raise _Unplaceable(pointer)
         span = self.positions.span(pointer)
-        if span.end_offset > len(self.text) or span.offset >= span.end_offset:
+        if span.end_offset > len(self.text) or span.offset > span.end_offset:
+            raise _Unplaceable(pointer)
+        if span.offset == span.end_offset and not empty:
             raise _Unplaceable(pointer)
         return span
+
+    def _entry_end(self, key: Span, value: Span) -> Span:
+        """Where a key's entry ends: its value's end, or the key's for an empty value."""
+        return value if value.end_offset > key.end_offset else key
 
     def _key(self, pointer: str) -> Span:
         if not self.positions.has_key(pointer):
@@ -91,10 +98,14 @@ class _Writer:
         return _edit(span, _block_scalar(value))
 
     def _replace_entry(self, pointer: str, fields: dict[str, Any]) -> Edit:
-        key, value = self._key(pointer), self._value(pointer)
+        key = self._key(pointer)
+        value = self._entry_end(key, self._value(pointer, empty=True))
         line_start = self.text.rfind("\n", 0, key.offset) + 1
         indent = self.text[line_start : key.offset]
         own_line = not indent.strip(" \t")
+        if not self.as_json and not own_line and indent.strip(" \t") == "-":
+            # The first key of a block list item: the next lines align with it.
+            indent, own_line = " " * len(indent), True
         if self.as_json:
             items = [
                 f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
@@ -117,8 +128,9 @@ class _Writer:
         return span is not None and self.text[span.offset : span.offset + 1] in "{["
 
     def _remove(self, pointer: str) -> Edit:
-        value = self._value(pointer)
+        value = self._value(pointer, empty=self.positions.has_key(pointer))
         first = self._key(pointer) if self.positions.has_key(pointer) else value
+        value = self._entry_end(first, value)
         text = self.text
         line_start = text.rfind("\n", 0, first.offset) + 1
         line_end = text.find("\n", value.end_offset)
@@ -128,7 +140,7 @@ class _Writer:
         if not self.as_json and not self._in_flow(pointer):
             if prefix not in ("", "-") or after.split("#", 1)[0].strip():
                 raise _Unplaceable(pointer)
-            if prefix == "-" and first is not value:
+            if prefix == "-" and self.positions.has_key(pointer):
                 raise _Unplaceable(pointer)  # the first key of a list item carries its dash
             # A block entry on lines of its own: the lines go, with their line break.
             stop = min(line_end + 1, len(text))
