@@ -320,3 +320,11 @@ def test_entries_with_empty_values_and_in_list_items() -> None:
     fix = Fix.unsafe("drop", RemoveEntry("/l/0/where"))
     located = locate_fix(fix, source.text, source.documents[0].positions, False, str)
     assert located.applicability is Applicability.DISPLAY
+
+
+def test_findings_with_fixes_can_be_hashed() -> None:
+    from aggqlint.diagnostics import Finding
+
+    fix = Fix.unsafe("m", ReplaceEntry("/a", {"b": [1]}), ReplaceValue("/c", {"d": 1}))
+    finding = Finding("AQL601", "/a", "m", fix=fix)
+    assert len({finding, Finding("AQL601", "/a", "m", fix=fix)}) == 1

@@ -8,7 +8,7 @@ with the new text written in the file's own style (fixtext.py). `apply_edits` ap
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -48,7 +48,9 @@ class Edit:
 @dataclass(frozen=True, slots=True)
 class ReplaceValue:
     pointer: str
-    value: Any  # written as the file writes such values (a string keeps its quotes)
+    # Written as the file writes such values (a string keeps its quotes). Lists and mappings
+    # cannot be hashed: a finding is hashed by its other fields.
+    value: Any = field(hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ class RenameKey:
 @dataclass(frozen=True, slots=True)
 class ReplaceEntry:
     pointer: str  # the entry (key and value) replaced by these fields, in order
-    fields: dict[str, Any]
+    fields: dict[str, Any] = field(hash=False)
 
 
 @dataclass(frozen=True, slots=True)
