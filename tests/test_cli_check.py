@@ -74,6 +74,33 @@ def test_json_output(tmp_path: Path) -> None:
         "pointer": "/query/metrics/0",
         "document": 0,
         "suggestion": "tHandle",
+        "end_line": 5,
+        "end_column": 23,
+        "fix": {
+            "applicability": "safe",
+            "message": "replace with 'tHandle'",
+            "edits": [
+                {
+                    "start": {"line": 5, "column": 13},
+                    "end": {"line": 5, "column": 23},
+                    "content": "tHandle",
+                }
+            ],
+        },
+    }
+    groupings = document["diagnostics"][1]
+    assert (groupings["code"], groupings["line"], groupings["column"]) == ("AQL602", 6, 3)
+    assert (groupings["end_line"], groupings["end_column"]) == (6, 12)  # the key 'groupings'
+    assert groupings["fix"] == {
+        "applicability": "safe",  # only the key was wrong: renamed, the value as written
+        "message": "rename 'groupings' to 'groupBy'",
+        "edits": [
+            {
+                "start": {"line": 6, "column": 3},
+                "end": {"line": 6, "column": 12},
+                "content": "groupBy",
+            }
+        ],
     }
     assert document["summary"]["files_checked"] == 1
     assert document["summary"]["error"] == 2

@@ -13,6 +13,7 @@ from conftest import run_aggqlint
 from jsonschema import Draft4Validator
 
 from aggqlint.diagnostics import Diagnostic, Location, Severity
+from aggqlint.fixes import Applicability, Edit, Fix, Position
 from aggqlint.lint import CheckedFile, LintResult
 from aggqlint.output import FORMATTERS, Style, render
 from aggqlint.output.github import escape_data, escape_property
@@ -23,6 +24,24 @@ from aggqlint.source import Source
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0-rtm.5.json"
 
 FIX = "interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
+# The fixes as the engine writes them: an unsafe restructuring with two edits, a safe rename,
+# and advice only.
+INTERVAL_FIX = Fix(
+    Applicability.UNSAFE,
+    "replace 'dateFrom', 'dateTo' with 'interval'",
+    edits=(
+        Edit(Position(4, 3, 70), Position(4, 33, 100), FIX),
+        Edit(Position(5, 1, 101), Position(6, 1, 132), ""),
+    ),
+    shown=FIX,
+    fragment=True,
+)
+RENAME_FIX = Fix(
+    Applicability.SAFE,
+    "replace with 'tHandle'",
+    edits=(Edit(Position(7, 13, 160), Position(7, 23, 170), "tHandle"),),
+    shown="tHandle",
+)
 
 
 def _diagnostic(
@@ -31,11 +50,16 @@ def _diagnostic(
     rule: str,
     message: str,
     at: tuple[str, int, int, str],
-    suggestion: str | None = None,
+    fix: Fix | str | None = None,
+    end: tuple[int, int] | None = None,
 ) -> Diagnostic:
     file, line, column, pointer = at
-    location = Location(file, line, column, pointer, 0)
-    return Diagnostic(code, severity, message, location, rule, suggestion)
+    end_line, end_column = end or (line, column + 1)
+    location = Location(file, line, column, pointer, 0, end_line, end_column)
+    if isinstance(fix, str):
+        fix = Fix.display(fix)
+    suggestion = fix.shown if fix else None
+    return Diagnostic(code, severity, message, location, rule, suggestion, fix=fix)
 
 
 def _checked(path: str, diagnostics: list[Diagnostic]) -> CheckedFile:
@@ -58,7 +82,8 @@ RESULT = LintResult(
                     "invented-date-range",
                     "unknown field 'dateFrom'; the time range goes in 'interval' as 'start/end'",
                     (A, 4, 3, "/query/dateFrom"),
-                    FIX,
+                    INTERVAL_FIX,
+                    (4, 11),
                 ),
                 _diagnostic(
                     "AQL201",
@@ -66,7 +91,8 @@ RESULT = LintResult(
                     "unknown-metric",
                     "unknown metric 'handleTime'; did you mean 'tHandle'?",
                     (A, 7, 13, "/query/metrics/0"),
-                    "tHandle",
+                    RENAME_FIX,
+                    (7, 23),
                 ),
                 _diagnostic(
                     "AQL207",
@@ -106,7 +132,7 @@ def test_github_exact() -> None:
     assert render("github", RESULT, Style()) == (
         "::error file=reports/a.yaml,line=4,col=3,title=AQL601 invented-date-range::"
         "unknown field 'dateFrom'; the time range goes in 'interval' as 'start/end'"
-        "%0Afix:%0A  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
+        "%0Afix (unsafe):%0A  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
         "::error file=reports/a.yaml,line=7,col=13,title=AQL201 unknown-metric::"
         "unknown metric 'handleTime'; did you mean 'tHandle'?\n"
         "::warning file=reports/a.yaml,line=7,col=25,title=AQL207 case-mismatch::"
@@ -163,7 +189,7 @@ def test_junit_exact() -> None:
         '      <failure message="2 errors, 1 warning">'
         "reports/a.yaml:4:3: AQL601 error unknown field 'dateFrom'; the time range goes in"
         " 'interval' as 'start/end'\n"
-        "    fix:\n"
+        "    fix (unsafe):\n"
         "      interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
         "reports/a.yaml:7:13: AQL201 error unknown metric 'handleTime'; did you mean"
         " 'tHandle'?\n"
@@ -315,10 +341,44 @@ def test_sarif_is_valid_and_complete(
     ]
     for result in results:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
-        assert "fixes" not in result  # no exact replacement region, so no SARIF fix
     assert results[0]["message"]["text"] == (
-        f"unknown field 'dateFrom'; the time range goes in 'interval' as 'start/end'\nfix:\n  {FIX}"
+        "unknown field 'dateFrom'; the time range goes in 'interval' as 'start/end'\n"
+        f"fix (unsafe):\n  {FIX}"
     )
+    assert results[0]["fixes"] == [
+        {
+            "description": {"text": "replace 'dateFrom', 'dateTo' with 'interval'"},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "reports/a.yaml", "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {
+                                "startLine": 4,
+                                "startColumn": 3,
+                                "endLine": 4,
+                                "endColumn": 33,
+                            },
+                            "insertedContent": {"text": FIX},
+                        },
+                        {
+                            "deletedRegion": {
+                                "startLine": 5,
+                                "startColumn": 1,
+                                "endLine": 6,
+                                "endColumn": 1,
+                            },
+                            "insertedContent": {"text": ""},
+                        },
+                    ],
+                }
+            ],
+            "properties": {"applicability": "unsafe"},
+        }
+    ]
+    assert results[1]["fixes"][0]["properties"] == {"applicability": "safe"}
+    # advice only (display) and no fix at all: nothing SARIF could apply
+    assert "fixes" not in results[2] and "fixes" not in results[3]
     assert results[0]["properties"] == {
         "pointer": "/query/dateFrom",
         "document": 0,
@@ -329,7 +389,7 @@ def test_sarif_is_valid_and_complete(
         {
             "physicalLocation": {
                 "artifactLocation": {"uri": "reports/a.yaml", "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": 7, "startColumn": 13},
+                "region": {"startLine": 7, "startColumn": 13, "endLine": 7, "endColumn": 23},
             }
         }
     ]
@@ -417,7 +477,17 @@ def test_output_file_gets_format_and_console_gets_text(
     assert result["locations"][0]["physicalLocation"]["region"] == {
         "startLine": 5,
         "startColumn": 13,
+        "endLine": 5,
+        "endColumn": 23,
     }
+    (fix,) = result["fixes"]
+    assert fix["properties"] == {"applicability": "safe"}
+    assert fix["artifactChanges"][0]["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 5, "startColumn": 13, "endLine": 5, "endColumn": 23},
+            "insertedContent": {"text": "tHandle"},
+        }
+    ]
 
 
 def test_output_file_written_when_clean(project: Path) -> None:

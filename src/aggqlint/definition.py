@@ -8,6 +8,7 @@ from typing import Any
 from aggqlint import catalog
 from aggqlint.diagnostics import Finding
 from aggqlint.endpoints import Endpoint, EndpointError, all_endpoints, resolve_endpoint
+from aggqlint.fixes import Fix, ReplaceValue
 from aggqlint.source import Document
 
 ENVELOPE_KEYS = frozenset({"report", "endpoint", "query", "description", "windows", "chunk"})
@@ -105,8 +106,17 @@ def _resolve_or_report(text: str, pointer: str, findings: list[Finding]) -> Endp
                 message += f" (the query was checked as {fallback.name})"
             except EndpointError:
                 fallback = None
-        findings.append(Finding(err.code, pointer, message, err.suggestion))
+        findings.append(Finding(err.code, pointer, message, fix=_endpoint_fix(err, pointer)))
         return fallback
+
+
+def _endpoint_fix(err: EndpointError, pointer: str) -> Fix | None:
+    """The endpoint the error names: sure (a missing /query, a known wrong path) or a guess."""
+    if not err.suggestion:
+        return None
+    build = Fix.safe if err.certain else Fix.unsafe
+    change = ReplaceValue(pointer, err.suggestion)
+    return build(f"replace with '{err.suggestion}'", change, shown=err.suggestion)
 
 
 def infer_endpoint(body: dict[str, Any]) -> tuple[Endpoint | None, Finding]:

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from aggqlint.fixes import Fix
+
 
 class Severity(enum.IntEnum):
     # Ordered so that `severity >= fail_on` reads naturally.
@@ -31,6 +33,12 @@ class Location:
     column: int | None = None  # 1-based
     pointer: str = ""  # RFC 6901 JSON pointer into the document
     document: int = 0  # index of the YAML document in the file
+    # Where the offending scalar, key or node ends: the column just past its last character.
+    end_line: int | None = None
+    end_column: int | None = None
+    # The same range as 0-based indices into the decoded text, where edits apply.
+    offset: int | None = None
+    end_offset: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,13 @@ class Diagnostic:
     rule: str = ""  # short rule name, e.g. "unknown-metric"
     suggestion: str | None = None  # one-line hint, or the corrected YAML fragment
     data: dict[str, Any] = field(default_factory=dict, compare=False)
+    fix: Fix | None = None  # with edits located in the source (none without source text)
+
+    def __post_init__(self) -> None:
+        # A diagnostic given only a suggestion (by a caller of the Python API, or a stage that
+        # adds one later) carries it as advice, so that every reader finds it in `fix`.
+        if self.fix is None and self.suggestion is not None:
+            object.__setattr__(self, "fix", Fix.from_suggestion(self.suggestion))
 
     def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)
@@ -56,6 +71,8 @@ class Diagnostic:
             "file": loc.file,
             "line": loc.line,
             "column": loc.column,
+            "end_line": loc.end_line,
+            "end_column": loc.end_column,
             "code": self.code,
             "severity": str(self.severity),
             "rule": self.rule,
@@ -63,6 +80,7 @@ class Diagnostic:
             "pointer": loc.pointer,
             "document": loc.document,
             "suggestion": self.suggestion,
+            "fix": self.fix.as_dict() if self.fix else None,
         }
 
 
@@ -76,6 +94,7 @@ class Finding:
     suggestion: str | None = None
     at_key: bool = False  # point at the mapping key rather than its value (unknown fields)
     data: dict[str, Any] = field(default_factory=dict, compare=False)
+    fix: Fix | None = None  # changes by pointer; a bare suggestion becomes a display fix
 
 
 def pointer_join(base: str, *parts: str | int) -> str:

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 from aggqlint.definition import ReportDefinition, read_definition
 from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
 from aggqlint.endpoints import Endpoint, resolve_endpoint
+from aggqlint.fixes import Applicability, Fix
 from aggqlint.inputs import Input, collect_inputs
 from aggqlint.inputs import UsageError as UsageError  # raised by lint_paths; callers catch it here
 from aggqlint.policy import Policy
@@ -20,7 +21,15 @@ from aggqlint.relevance import lenient_json, looks_like_report
 from aggqlint.rules.registry import Enabled
 from aggqlint.ruleset import rule
 from aggqlint.schema import check_body, without_nulls
-from aggqlint.source import MAX_FILE_BYTES, Document, Source, parse_source, read_source
+from aggqlint.source import (
+    MAX_FILE_BYTES,
+    Document,
+    Source,
+    Span,
+    parse_source,
+    point_span,
+    read_source,
+)
 
 # Diagnostics of one code shown per file; the rest become one "... and N more" line, so that a
 # generated file with 10,000 unknown names does not drown its other problems.
@@ -139,9 +148,9 @@ def _check_source(
     definition nor like a query body (a compose file, a CI workflow) is skipped, unless the
     config or --endpoint says what the file's bodies are."""
     diagnostics: list[Diagnostic] = []
-    line, column = source.error_position
+    where = _spanned(Location(source.path), point_span(source.text, *source.error_position))
     for finding in source.findings:
-        diagnostics.append(_diagnostic(finding, "", Location(source.path, line, column)))
+        diagnostics.append(_diagnostic(finding, "", where))
     definitions = []
     hint = options.endpoint or policy.endpoint
     enabled = functools.cache(policy.enabled)  # asked for every rule of every document
@@ -155,8 +164,9 @@ def _check_source(
             # Not read: what was found before the problem, then the problem, where it is.
             failure = document.failure
             diagnostics.extend(_locate(f, "", source, document) for f in document.findings)
-            where = Location(source.path, failure.line, failure.column, "", document.index)
-            diagnostics.append(_diagnostic(failure.finding, "", where))
+            at = point_span(source.text, failure.line, failure.column)
+            place = _spanned(Location(source.path, document=document.index), at)
+            diagnostics.append(_diagnostic(failure.finding, "", place))
             continue
         if walked and not hint and not looks_like_report(document.value):
             diagnostics.append(_locate(_skipped(document), "", source, document))
@@ -253,12 +263,33 @@ def _redact(diagnostics: list[Diagnostic], findings: Iterable[Finding]) -> list[
             pointer = pointer.replace(pointer_join("", raw)[1:], masked)
         data = {k: v for k, v in diagnostic.data.items() if k != "redact"}
         location = replace(diagnostic.location, pointer=pointer)
+        fix = _redact_fix(diagnostic.fix, masks) if diagnostic.fix else None
         out.append(
             replace(
-                diagnostic, message=message, suggestion=suggestion, data=data, location=location
+                diagnostic,
+                message=message,
+                suggestion=suggestion,
+                data=data,
+                location=location,
+                fix=fix,
             )
         )
     return out
+
+
+def _redact_fix(fix: Fix, masks: dict[str, str]) -> Fix:
+    def mask(text: str) -> str:
+        for raw, masked in masks.items():
+            text = text.replace(raw, masked)
+        return text
+
+    shown = mask(fix.shown) if fix.shown else fix.shown
+    masked = replace(fix, message=mask(fix.message), shown=shown)
+    if any(mask(edit.content) != edit.content for edit in fix.edits):
+        # An edit that would write the secret cannot be shown, and masked it would write
+        # the mask into the file: advice only.
+        return replace(masked, applicability=Applicability.DISPLAY, changes=(), edits=())
+    return masked
 
 
 def _settle(checked: CheckedFile, max_repeats: int | None = MAX_REPEATS) -> CheckedFile:
@@ -294,6 +325,7 @@ def _cap_repeats(diagnostics: list[Diagnostic], limit: int) -> list[Diagnostic]:
                     message=f"... and {len(rest):,} more {code} ({rest[0].rule}) in this file, "
                     f"not shown; aggqlint shows the first {limit} of each code",
                     suggestion=None,
+                    fix=None,
                     data={"more": len(rest)},
                 )
             )
@@ -361,8 +393,33 @@ def _document_findings(value: Any, enabled: Enabled | None = None) -> list[Findi
 
 def _locate(finding: Finding, base: str, source: Source, document: Document) -> Diagnostic:
     pointer = _join(base, finding.pointer)
-    line, column = document.positions.locate(pointer, finding.at_key)
-    return _diagnostic(finding, base, Location(source.path, line, column, pointer, document.index))
+    span = document.positions.span(pointer, finding.at_key)
+    where = _spanned(Location(source.path, pointer=pointer, document=document.index), span)
+    diagnostic = _diagnostic(finding, base, where)
+    if diagnostic.fix is not None and diagnostic.fix.changes:
+        from aggqlint.fixtext import locate_fix
+
+        fix = locate_fix(
+            diagnostic.fix,
+            source.text,
+            document.positions,
+            source.as_json,
+            lambda p: _join(base, p),
+        )
+        diagnostic = replace(diagnostic, fix=fix)
+    return diagnostic
+
+
+def _spanned(location: Location, span: Span) -> Location:
+    return replace(
+        location,
+        line=span.line,
+        column=span.column,
+        end_line=span.end_line,
+        end_column=span.end_column,
+        offset=span.offset,
+        end_offset=span.end_offset,
+    )
 
 
 def _join(base: str, pointer: str) -> str:
@@ -376,14 +433,19 @@ def _join(base: str, pointer: str) -> str:
 
 def _diagnostic(finding: Finding, base: str, location: Location) -> Diagnostic:
     meta = rule(finding.code)
+    fix = finding.fix
+    suggestion = finding.suggestion
+    if fix is not None:
+        suggestion = fix.shown if fix.shown is not None else suggestion
     return Diagnostic(
         code=finding.code,
         severity=meta.severity,
         message=finding.message,
         location=location,
         rule=meta.name,
-        suggestion=finding.suggestion,
+        suggestion=suggestion,
         data=finding.data,
+        fix=fix,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from aggqlint import catalog
 from aggqlint.diagnostics import Finding
 from aggqlint.endpoints import Endpoint, all_endpoints
+from aggqlint.fixes import Fix
 
 
 def misplaced(
@@ -129,7 +130,8 @@ def _move_predicate(
         from aggqlint.rules import shapes
 
         suggestion = shapes.render({slot.field: [{"type": "and", "predicates": [moved]}]})
-    return Finding("AQL212", pointer, message, suggestion, data={"field": slot.field})
+    fix = Fix.display(suggestion, fragment=True) if suggestion else None
+    return Finding("AQL212", pointer, message, data={"field": slot.field}, fix=fix)
 
 
 def _moved(
@@ -184,7 +186,7 @@ def offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) -
             sure = f"; {target} takes every name of this query: set endpoint: {target}"
             if f.data["endpoints"] == [target]:
                 sure = ", which takes every name of this query: set endpoint to it"
-            f = replace(f, message=f.message + sure, suggestion=target)
+            f = replace(f, message=f.message + sure, fix=Fix.display(target))
         out.append(f)
     return out
 

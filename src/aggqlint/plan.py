@@ -374,6 +374,7 @@ def _relocate(
         diagnostic.rule,
         diagnostic.suggestion,
         diagnostic.data,
+        diagnostic.fix,
     )
 
 

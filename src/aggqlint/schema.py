@@ -221,7 +221,8 @@ def _as_real_field(
                 yield finding
                 continue
             moved = pointer_join("", written) + finding.pointer[len(real) + 1 :]
-            yield replace(finding, pointer=moved)
+            fix = finding.fix.moved(finding.pointer, moved) if finding.fix else None
+            yield replace(finding, pointer=moved, fix=fix)
 
 
 def _not_finite(

@@ -12,7 +12,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -38,21 +38,51 @@ class RawScalar:
     value: Any
 
 
+class Span(NamedTuple):
+    """Where a node or key is written: 1-based line and column of its first character and of
+    the character just past its last one, and the same two places as offsets (0-based indices
+    into the decoded text, as edits apply them)."""
+
+    line: int
+    column: int
+    offset: int
+    end_line: int
+    end_column: int
+    end_offset: int
+
+
+# The maps hold plain tuples in Span's order: the loader records one per node, and building a
+# NamedTuple for each costs more than the reading itself on large files.
+_RawSpan = tuple[int, int, int, int, int, int]
+_FILE_START: _RawSpan = (1, 1, 0, 1, 1, 0)
+
+
 @dataclass
 class PositionMap:
-    values: dict[str, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[str, tuple[int, int]] = field(default_factory=dict)
+    values: dict[str, _RawSpan] = field(default_factory=dict)
+    keys: dict[str, _RawSpan] = field(default_factory=dict)
 
     def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value (or key) at pointer, or of its nearest ancestor."""
+        span = self.span(pointer, at_key)
+        return span.line, span.column
+
+    def span(self, pointer: str, at_key: bool = False) -> Span:
+        """Where the value (or key) at pointer is written, or its nearest ancestor."""
         if at_key and pointer in self.keys:
-            return self.keys[pointer]
+            return Span(*self.keys[pointer])
         while True:
             if pointer in self.values:
-                return self.values[pointer]
+                return Span(*self.values[pointer])
             if not pointer.startswith("/"):  # "" (the top), or no pointer at all: never loop
-                return (1, 1)
+                return Span(*_FILE_START)
             pointer = pointer.rsplit("/", 1)[0]
+
+    def has_key(self, pointer: str) -> bool:
+        return pointer in self.keys
+
+    def has_value(self, pointer: str) -> bool:
+        return pointer in self.values
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +114,7 @@ class Document:
                 self._positions = _compose(self._json_text or "", True)[0].positions
             except (yaml.YAMLError, IndexError):
                 # Valid JSON libyaml cannot scan (surrogate-pair escapes): the document start.
-                self._positions = PositionMap({"": (1, 1)})
+                self._positions = PositionMap({"": _FILE_START})
         return self._positions
 
 
@@ -95,6 +125,7 @@ class Source:
     documents: list[Document]  # every document, those that could not be read too (failure)
     findings: list[Finding] = field(default_factory=list)  # whole-file problems, pointer ""
     error_position: tuple[int, int] = (1, 1)
+    as_json: bool = False  # read as strict JSON (a .json file): fixes are written as JSON
 
 
 class _LoadError(Exception):
@@ -159,7 +190,7 @@ def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
             [],
             [Finding("AQL010", "", "file is empty: no report definition or query to check")],
         )
-    return Source(name, text, documents)
+    return Source(name, text, documents, as_json=as_json)
 
 
 def _failed(
@@ -170,7 +201,7 @@ def _failed(
 
 def _failed_document(code: str, message: str, position: tuple[int, int]) -> Document:
     failure = LoadFailure(Finding(code, "", message), *position)
-    return Document(0, None, PositionMap({"": (1, 1)}), failure=failure)
+    return Document(0, None, PositionMap({"": _FILE_START}), failure=failure)
 
 
 FAST_JSON_BYTES = 256 * 1024
@@ -197,7 +228,26 @@ def _json_documents(text: str) -> list[Document]:
     except yaml.YAMLError:
         # Valid JSON that libyaml refuses (rare: some escapes and tab layouts) is still
         # checked; its positions fall back to the document start.
-        return [Document(0, reading.value, PositionMap({"": (1, 1)}))]
+        return [Document(0, reading.value, PositionMap({"": _FILE_START}))]
+
+
+def point_span(text: str, line: int, column: int) -> Span:
+    """The character at a 1-based (line, column), as a span: where a problem found at one
+    point (a syntax error) is shown. At the end of a line or of the text, an empty span."""
+    offset = 0
+    for _ in range(line - 1):
+        found = text.find("\n", offset)
+        if found < 0:
+            offset = len(text)
+            break
+        offset = found + 1
+    offset = min(offset + column - 1, len(text))
+    width = 1 if offset < len(text) and text[offset] not in "\r\n" else 0
+    return Span(line, column, offset, line, column + width, offset + width)
+
+
+def _raw(span: Span) -> _RawSpan:
+    return (span.line, span.column, span.offset, span.end_line, span.end_column, span.end_offset)
 
 
 def _line_col_of_text_offset(text: str, offset: int) -> tuple[int, int]:
@@ -220,6 +270,7 @@ class _Frame:
     __slots__ = (
         "anchor",
         "container",
+        "end",
         "key",
         "key_mark",
         "log_start",
@@ -228,6 +279,7 @@ class _Frame:
         "pointer",
         "role",
         "seen",
+        "start",
         "start_nodes",
     )
 
@@ -240,9 +292,11 @@ class _Frame:
         self.pointer = pointer
         self.anchor = anchor
         self.key: str | None = None  # pending mapping key
-        self.key_mark: tuple[int, int] = (1, 1)
+        self.key_mark: _RawSpan = _FILE_START
+        self.start: _RawSpan = _FILE_START  # where the collection is written
+        self.end: tuple[int, int, int] | None = None  # past its last child so far
         self.merging = False  # the pending key is the merge key `<<`
-        self.seen: dict[str, tuple[int, int]] = {}
+        self.seen: dict[str, _RawSpan] = {}
         self.merges: list[_Anchor] = []  # mappings merged in, first one wins
         self.role = ""  # "merge-map" or "merge-list": the value of a `<<`, not a field
 
@@ -288,6 +342,9 @@ class _Composer:
         self.log: list[tuple[int, str, Any]] = []
         self.logging = 0  # anchored or merged nodes open
         self.read_up_to = 0  # text index after the last event delivered
+        # After a restart the text read is shorter than the file (what was skipped is blank
+        # lines): marks' indices plus this are offsets into the file's text.
+        self.shift = 0
         self.maps: tuple[dict[str, Any], ...] = ()  # the document's maps, by kind of entry
 
     def compose(self) -> list[Document]:
@@ -352,6 +409,7 @@ class _Composer:
             self.loader = None
         # Blank lines in place of what was read keep every line number and column as they are.
         skipped = self.text.count("\n", 0, found.start())
+        self.shift += found.start() - skipped
         self.text = "\n" * skipped + self.text[found.start() :]
         self.read_up_to = self.origin = skipped
         self.doc = None
@@ -361,7 +419,10 @@ class _Composer:
     def _fail(self, code: str, message: str, position: tuple[int, int]) -> None:
         doc = self.doc
         if doc is None:  # before any document started (or between two)
-            doc = Document(len(self.documents), None, PositionMap({"": position}))
+            span = point_span(self.text, *position)
+            shifted = span._replace(offset=span.offset + self.shift)
+            span = shifted._replace(end_offset=span.end_offset + self.shift)
+            doc = Document(len(self.documents), None, PositionMap({"": _raw(span)}))
         # What was read before the problem: only to judge whether a walked file is ours at all.
         doc.partial = self.stack[0].container if self.stack else None
         doc.value = None
@@ -441,7 +502,7 @@ class _Composer:
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             self._open(event)
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            self._close()
+            self._close(event)
         elif kind is yaml.AliasEvent:
             anchor = self.anchors.get(event.anchor or "")
             if anchor is None:
@@ -472,7 +533,7 @@ class _Composer:
                 and not top.merging
             ):
                 top.merging = True
-                top.key_mark = _mark(event)
+                top.key_mark = self._span(event)
                 return
         value, raw = _scalar(self.loader, event, self.as_json)
         pointer = self._place(value, event, None)
@@ -516,12 +577,22 @@ class _Composer:
         frame.role = role
         if event.anchor or role:
             self.logging += 1
+        frame.start = self._span(event)
         if role:
-            self._record(_VALUE, pointer, _mark(event))
+            self._record(_VALUE, pointer, frame.start)
         self.stack.append(frame)
 
-    def _close(self) -> None:
+    def _close(self, event: Any) -> None:
         frame = self.stack.pop()
+        # A flow collection ends at its closing bracket; a block one with its last child (its
+        # end event comes only where the next token starts, after comments and blank lines).
+        if event.start_mark.index != event.end_mark.index or frame.end is None:
+            end = self._point(event.end_mark)
+        else:
+            end = frame.end
+        self._record(_VALUE, frame.pointer, frame.start[:3] + end)
+        if self.stack:
+            self.stack[-1].end = end
         if frame.merges:
             self._merge(frame)
         if frame.anchor or frame.role:
@@ -545,16 +616,17 @@ class _Composer:
 
     def _place(self, value: Any, event: Any, anchor: _Anchor | None) -> str | None:
         """Attach a finished value to its parent; return its pointer, or None for a key."""
-        mark = _mark(event)
+        mark = self._span(event)
         if not self.stack:
             self.root = value
             self._record(_VALUE, "", mark)
             return ""
         top = self.stack[-1]
+        top.end = mark[3:]
         if top.merging or top.role == "merge-list":
             # Only a mapping merges: an alias to one here, inline ones come through _open.
             if anchor is None or not isinstance(value, dict):
-                raise _LoadError("AQL001", _MERGE_VALUE, *mark)
+                raise _LoadError("AQL001", _MERGE_VALUE, *mark[:2])
             self._merge_target().merges.append(anchor)
             top.merging = False
             return None
@@ -588,6 +660,36 @@ class _Composer:
         self._record(_KEY, pointer, top.key_mark)
         self._record(_VALUE, pointer, mark)
         return pointer
+
+    def _point(self, mark: Any) -> tuple[int, int, int]:
+        return (mark.line + 1, mark.column + 1, mark.index + self.shift)
+
+    def _span(self, event: Any) -> _RawSpan:
+        start, end = event.start_mark, event.end_mark
+        if getattr(event, "style", None) in ("|", ">"):
+            # A block scalar's end mark is past its trailing line breaks (and the indentation
+            # of the next line): the span ends with its last character.
+            index = end.index
+            while index > start.index and self.text[index - 1] in " \t\r\n":
+                index -= 1
+            line_start = self.text.rfind("\n", 0, index) + 1
+            line = start.line + 1 + self.text.count("\n", start.index, index)
+            return (
+                start.line + 1,
+                start.column + 1,
+                start.index + self.shift,
+                line,
+                index - line_start + 1,
+                index + self.shift,
+            )
+        return (
+            start.line + 1,
+            start.column + 1,
+            start.index + self.shift,
+            end.line + 1,
+            end.column + 1,
+            end.index + self.shift,
+        )
 
     def _merge(self, frame: _Frame) -> None:
         """YAML merge: keys written in the mapping win, then the first mapping merged in.

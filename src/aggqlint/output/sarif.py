@@ -1,8 +1,8 @@
 """SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
 
-The rules table is the rule metadata (rules/checks/*.yaml). Suggestions travel in the message
-and in `properties.suggestion`, not as SARIF `fixes`: a fix needs the exact region to replace,
-and aggqlint knows where a value starts but not where it ends in the source.
+The rules table is the rule metadata (rules/checks/*.yaml). Regions have a start and an end; a
+fix with edits travels as SARIF `fixes` (its applicability in the fix's properties), and every
+suggestion in the message and in `properties.suggestion`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from aggqlint import __version__
 from aggqlint.diagnostics import Diagnostic, Severity
+from aggqlint.fixes import Fix
 from aggqlint.output import Style
 from aggqlint.output.text import fix_block
 from aggqlint.ruleset import RuleMeta, all_rules, rule
@@ -99,17 +100,45 @@ def _result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
         region = {"startLine": loc.line}
         if loc.column is not None:
             region["startColumn"] = loc.column
+        if loc.end_line is not None and loc.end_column is not None:
+            region["endLine"] = loc.end_line
+            region["endColumn"] = loc.end_column
         physical["region"] = region
     properties: dict[str, Any] = {"pointer": loc.pointer, "document": loc.document}
     if diagnostic.suggestion is not None:
         properties["suggestion"] = diagnostic.suggestion
-    return {
+    result: dict[str, Any] = {
         "ruleId": diagnostic.code,
         "ruleIndex": rule_index,
         "level": LEVELS[diagnostic.severity],
         "message": {"text": message},
         "locations": [{"physicalLocation": physical}],
         "properties": properties,
+    }
+    if diagnostic.fix is not None and diagnostic.fix.edits:
+        result["fixes"] = [_fix(diagnostic.fix, loc.file)]
+    return result
+
+
+def _fix(fix: Fix, file: str) -> dict[str, Any]:
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.start.line,
+                "startColumn": edit.start.column,
+                "endLine": edit.end.line,
+                "endColumn": edit.end.column,
+            },
+            "insertedContent": {"text": edit.content},
+        }
+        for edit in fix.edits
+    ]
+    return {
+        "description": {"text": fix.message},
+        "artifactChanges": [
+            {"artifactLocation": artifact_location(file), "replacements": replacements}
+        ],
+        "properties": {"applicability": str(fix.applicability)},
     }
 
 

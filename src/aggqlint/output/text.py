@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aggqlint.diagnostics import Diagnostic, Severity
+from aggqlint.fixes import Applicability
 from aggqlint.output import Style
 
 if TYPE_CHECKING:
@@ -38,13 +39,15 @@ def format_line(diagnostic: Diagnostic, style: Style) -> str:
 
 
 def fix_block(diagnostic: Diagnostic) -> str | None:
-    """A suggestion worth its own lines: a corrected fragment the message does not already show."""
-    suggestion = diagnostic.suggestion
-    if not suggestion or f"'{suggestion}'" in diagnostic.message:
+    """The fix, worth its own lines unless the message already quotes it; unsafe ones say so."""
+    fix = diagnostic.fix
+    shown = fix.shown if fix else None
+    if fix is None or not shown or f"'{shown}'" in diagnostic.message:
         return None
-    if "\n" in suggestion or ": " in suggestion:
-        return "fix:\n" + "\n".join(f"  {line}" for line in suggestion.splitlines())
-    return f"fix: {suggestion}"
+    label = "fix (unsafe):" if fix.applicability is Applicability.UNSAFE else "fix:"
+    if fix.fragment or "\n" in shown:
+        return label + "\n" + "\n".join(f"  {line}" for line in shown.splitlines())
+    return f"{label} {shown}"
 
 
 def summary(result: LintResult) -> str:

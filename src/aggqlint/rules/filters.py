@@ -16,6 +16,7 @@ from typing import Any
 
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.fixes import Fix
 from aggqlint.rules import RuleContext, run_family, shapes
 from aggqlint.rules.registry import rule
 
@@ -117,7 +118,7 @@ def missing_queue(context: RuleContext) -> Iterator[Finding]:
                 pointer_join(part.pointer, "predicates"),
                 "this filter needs a queueId predicate: the task management observation query "
                 "always takes a single queue",
-                "- {dimension: queueId, value: <queue id>}",
+                fix=Fix.advice("- {dimension: queueId, value: <queue id>}", fragment=True),
             )
 
 
@@ -159,7 +160,7 @@ def predicate_type_mismatch(context: RuleContext) -> Iterator[Finding]:
                 pointer_join(part.pointer, "type"),
                 f"predicate type '{kind}' reads the '{kind}' field, but this predicate gives "
                 f"'{given[0]}'; write type: {given[0]} (or leave type out)",
-                given[0],
+                fix=Fix.advice(given[0]),
             )
 
 

@@ -19,6 +19,7 @@ from aggqlint import isotime
 from aggqlint import timespans as timing
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding
+from aggqlint.fixes import Fix
 from aggqlint.isotime import Duration
 from aggqlint.policy import limit_for
 from aggqlint.rules import RuleContext, run_family
@@ -135,7 +136,7 @@ def _span(
             span.pointer,
             f"{span.label} spans {length}; {limits.detail_rule} — split it "
             f"{split}, or export with {context.endpoint.name}/jobs",
-            f"chunk: {limits.detail}" if can_chunk else None,
+            fix=Fix.advice(f"chunk: {limits.detail}" if can_chunk else None, fragment=True),
         )
     if limits.max_interval is not None and _longer(interval, limits.max_interval, tz):
         yield Finding(
@@ -143,7 +144,7 @@ def _span(
             span.pointer,
             f"{span.label} spans {length}, longer than max-interval {limits.max_interval} "
             f"{limits.profile}",
-            f"chunk: {limits.max_interval}" if can_chunk else None,
+            fix=Fix.advice(f"chunk: {limits.max_interval}" if can_chunk else None, fragment=True),
         )
     if limits.max_buckets is not None and size is not None:
         try:
@@ -157,7 +158,7 @@ def _span(
                 span.pointer,
                 f"{span.label} holds {count} buckets of {size}, more than max-buckets "
                 f"{limits.max_buckets} {limits.profile}",
-                f"chunk: {fitting}" if can_chunk else None,
+                fix=Fix.advice(f"chunk: {fitting}" if can_chunk else None, fragment=True),
             )
 
 
@@ -205,7 +206,7 @@ def _chunk(
             "AQL401",
             "/../chunk",
             f"{what} makes requests longer than allowed: {limits.detail_rule}",
-            str(detail),
+            fix=Fix.advice(str(detail)),
         )
     longest = limits.max_interval
     if longest is not None and timing.can_exceed(sent, longest) and reach.longer_than(longest):
@@ -213,7 +214,7 @@ def _chunk(
             "AQL410",
             "/../chunk",
             f"{what} is longer than max-interval {longest} {limits.profile}",
-            str(longest),
+            fix=Fix.advice(str(longest)),
         )
     if limits.max_buckets is not None and size is not None:
         count = _buckets_per_chunk(chunk, size)
@@ -223,7 +224,7 @@ def _chunk(
                 "/../chunk",
                 f"{what} holds {count} buckets of {size}, more than max-buckets "
                 f"{limits.max_buckets} {limits.profile}",
-                str(timing.times(size, limits.max_buckets)),
+                fix=Fix.advice(str(timing.times(size, limits.max_buckets))),
             )
 
 
@@ -357,7 +358,7 @@ def _paging(context: RuleContext, pages: bool) -> Iterator[Finding]:
             f"pageSize {size} is above {most}; no maximum is documented (the default is "
             f"{data['page-size']['default']}) and large pages are slow — use {most} or fewer, "
             f"or export with {name}/jobs",
-            str(most),
+            fix=Fix.advice(str(most)),
         )
 
 
@@ -382,7 +383,7 @@ def _counts(body: dict[str, Any], fields: dict[str, Any]) -> Iterator[Finding]:
             pointer,
             f"'{name}' is {count}: {said} asks for nothing; the API documents no minimum, so "
             f"this only warns — {advice}",
-            str(first) if first is not None else None,
+            fix=Fix.advice(str(first) if first is not None else None),
         )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from aggqlint import catalog
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.fixes import Fix
 from aggqlint.rules import RuleContext, run_family
 from aggqlint.rules.filters import number
 from aggqlint.rules.registry import rule
@@ -79,7 +80,7 @@ def view_named_like_metric(context: RuleContext) -> Iterator[Finding]:
                 pointer_join(pointer, "name"),
                 f"view name '{name}' is a built-in metric name; the view's results would "
                 f"come back under a metric's name, so name it e.g. '{name}Range'",
-                f"{name}Range",
+                fix=Fix.advice(f"{name}Range"),
             )
 
 
@@ -177,7 +178,7 @@ def _companions(body: dict[str, Any], endpoint: str, schema: dict[str, Any]) -> 
                 "AQL511",
                 pointer_join("", companion["list"], index),
                 f"'{name}' needs a '{field}'{options}: {companion['says']}; add it to this entry",
-                _flow(fixed) if fixed else None,
+                fix=Fix.advice(_flow(fixed) if fixed else None, fragment=True),
             )
 
 

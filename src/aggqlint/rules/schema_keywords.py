@@ -18,6 +18,7 @@ from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.didyoumean import GUESSES, close_match, closest, known_wrong_field
 from aggqlint.endpoints import Endpoint
+from aggqlint.fixes import Fix, RemoveEntry, RenameKey, ReplaceValue
 from aggqlint.rules import shapes
 from aggqlint.rules.registry import rule
 from aggqlint.schema import (
@@ -122,7 +123,7 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
             continue
         field_pointer = pointer_join(pointer, name)
         message = f"unknown field '{name}' in {where}"
-        suggestion = None
+        fix: Fix | None = None
         code = "AQL200"
         if entry:
             code = entry.get("code", code)
@@ -131,22 +132,29 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
             if entry.get("hint"):
                 message += f"; {entry['hint']}"
             if entry.get("fix") and pointer == "":
-                suggestion = shapes.fix(entry["fix"], error.instance, name)
+                fix = shapes.typed_fix(entry["fix"], error.instance)
         else:
             close = close_match(name, known)
             lowered = [k for k in known if k.lower() == name.lower()]
             if lowered or close:
                 right = lowered[0] if lowered else str(close)
                 message += f"; did you mean '{right}'?"
-                suggestion = right
-            elif endpoint is None and model.schema.get("patternProperties"):
-                message += "; keys of your own start with 'x-' (e.g. x-defaults)"
-            elif name.startswith("x-") and pointer == "" and endpoint is not None:
-                message += (
-                    "; the query is sent as written, so keys of your own (x-...) go at the "
-                    "top of the report definition, beside 'query'"
+                rename = RenameKey(field_pointer, right)
+                fix = (
+                    Fix.display(right)  # renamed, it would be a duplicate key
+                    if right in error.instance
+                    else Fix.unsafe(f"rename '{name}' to '{right}'", rename, shown=right)
                 )
-        yield Finding(code, field_pointer, message, suggestion, at_key=True, data={"field": name})
+            else:
+                fix = Fix.unsafe(f"remove '{name}'", RemoveEntry(field_pointer))
+                if endpoint is None and model.schema.get("patternProperties"):
+                    message += "; keys of your own start with 'x-' (e.g. x-defaults)"
+                elif name.startswith("x-") and pointer == "" and endpoint is not None:
+                    message += (
+                        "; the query is sent as written, so keys of your own (x-...) go at the "
+                        "top of the report definition, beside 'query'"
+                    )
+        yield Finding(code, field_pointer, message, at_key=True, data={"field": name}, fix=fix)
 
 
 def _shaped_filter_part(model: Model, error: Any, pointer: str) -> Finding | None:
@@ -184,7 +192,7 @@ def _filter_shape(item: Any, schema: dict[str, Any], pointer: str) -> Finding | 
         pointer,
         f"filter predicate written in another query language's shape ({written}); the API's "
         "predicate is {type: dimension, dimension: <name>, operator: matches, value: <text>}",
-        shapes.predicate(item, known),
+        fix=Fix.display(fixed, fragment=True) if (fixed := shapes.predicate(item, known)) else None,
         data={"keys": keys},
     )
 
@@ -204,7 +212,9 @@ def missing_required(found: KeywordError) -> Iterator[Finding]:
             message = f"'{name}' is required in {where}"
             if endpoint is not None and pointer == "":
                 suggestion = shapes.fix(name, error.instance, name)
-            yield Finding("AQL203", pointer, message, suggestion, data={"field": name})
+            # The edit is the invented field's fix (AQL601): here, the fragment as advice.
+            fix = Fix.display(suggestion, fragment=True) if suggestion else None
+            yield Finding("AQL203", pointer, message, data={"field": name}, fix=fix)
 
 
 @rule(
@@ -289,7 +299,11 @@ def enum_value(found: KeywordError) -> Iterator[Finding]:
         pointer,
         f"invalid value '{text}' for '{prop or 'value'}' in {model.context(owner_schema or {})}"
         f"{hint}",
-        close[0] if close else None,
+        fix=Fix.unsafe(
+            f"replace with '{close[0]}'", ReplaceValue(pointer, close[0]), shown=close[0]
+        )
+        if close
+        else None,
     )
 
 
@@ -304,7 +318,10 @@ def _unknown_name(
         return Finding(code, pointer, f"'{value}' is not a {noun} of {where}; {note}")
     if known_wrong and right in allowed:
         return Finding(
-            code, pointer, f"unknown {noun} '{value}' for {where}; did you mean '{right}'?", right
+            code,
+            pointer,
+            f"unknown {noun} '{value}' for {where}; did you mean '{right}'?",
+            fix=Fix.safe(f"replace with '{right}'", ReplaceValue(pointer, right), shown=right),
         )
     if value not in allowed:
         others = [name for name in catalog.endpoints_taking(value, role) if name != where]
@@ -330,7 +347,14 @@ def _unknown_name(
     elif known_wrong:
         guess = None
         hint = f"; the real name is '{right}', which {where} does not take"
-    return Finding(code, pointer, f"unknown {noun} '{value}' for {where}{hint}", guess)
+    return Finding(
+        code,
+        pointer,
+        f"unknown {noun} '{value}' for {where}{hint}",
+        fix=Fix.unsafe(f"replace with '{guess}'", ReplaceValue(pointer, guess), shown=guess)
+        if guess
+        else None,
+    )
 
 
 @rule(
@@ -364,7 +388,7 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
             pointer,
             f"YAML reads {raw.text} as {got} {_json_text(value)}, not the text "
             f"'{raw.text}'; quote it",
-            f"'{raw.text}'",
+            fix=Fix.safe("quote it", ReplaceValue(pointer, raw.text), shown=f"'{raw.text}'"),
         )
         return
     if set(expected_types) & _SCALAR_TYPES and _coercible(value, expected_types):
@@ -379,7 +403,7 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
             "AQL205",
             pointer,
             f"{name} is {got} where the API takes {want}; {advice}",
-            _canonical(value, expected_types),
+            fix=Fix.advice(_canonical(value, expected_types)),
         )
         return
     if prop in ("metrics", "detailMetrics", "groupBy") and isinstance(value, dict) and endpoint:
@@ -391,8 +415,11 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
             pointer,
             f"'filter' must be an object {{type: and|or, predicates: [...]}} in {where}, "
             "not a list",
-            shapes.fix("filter", {"filters": value}, "filter")
-            or "filter: {type: and, predicates: [...]}",
+            fix=Fix.display(
+                shapes.fix("filter", {"filters": value}, "filter")
+                or "filter: {type: and, predicates: [...]}",
+                fragment=True,
+            ),
         )
         return
     yield Finding("AQL204", pointer, f"{name} must be {want} in {where}, not {got}")
@@ -414,7 +441,7 @@ def _name_object(
     inner = None
     if key is not None and name is not None and name not in allowed:
         inner = _unknown_name(name, role, allowed, pointer_join(pointer, key), endpoint.name, prop)
-    suggestion = inner.suggestion if inner else name
+    suggestion = (inner.fix.shown if inner.fix else None) if inner else name
     yield Finding(
         "AQL209",
         pointer,
@@ -425,7 +452,7 @@ def _name_object(
             if role == "metric"
             else ""
         ),
-        suggestion,
+        fix=Fix.advice(suggestion),
         data={"name": name},
     )
     if inner is not None:

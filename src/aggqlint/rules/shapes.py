@@ -11,12 +11,15 @@ import functools
 import json
 import re
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import yaml
 
 from aggqlint.data import load_yaml
+from aggqlint.diagnostics import pointer_join
+from aggqlint.fixes import Fix, RemoveEntry, RenameKey, ReplaceEntry, rewrite_fields
 
 _RANGE_PAIRS = (("dateFrom", "dateTo"), ("startDate", "endDate"), ("from", "to"))
 
@@ -27,6 +30,56 @@ def fix(kind: str, body: Any, field: str) -> str | None:
         return None
     fixer = _FIXERS.get(kind)
     return fixer(body) if fixer else None
+
+
+def typed_fix(kind: str, body: Any, pointer: str = "") -> Fix | None:
+    """The fix for an invented field as edits: the invented keys rewritten as the real ones.
+    A key renamed with its value as written is safe; rebuilt values (a range made into
+    'interval', names looked up) may change the meaning: unsafe. Windows belong outside the
+    body: advice only."""
+    if not isinstance(body, dict):
+        return None
+    found = _FIELDS.get(kind, _none)(body)
+    if found is None:
+        shown = fix(kind, body, kind)
+        return Fix.display(shown, fragment=True) if shown else None
+    fields, invented = found
+    shown = render(fields)
+    (real, value), *more = fields.items()
+    if not more and len(invented) == 1 and value == body[invented[0]] and real not in body:
+        # Only the key was wrong: renaming it keeps the value exactly as written.
+        rename = RenameKey(pointer_join(pointer, invented[0]), real)
+        return replace(
+            Fix.safe(f"rename '{invented[0]}' to '{real}'", rename, shown=shown), fragment=True
+        )
+    changes = rewrite_fields(pointer, body, invented, fields)
+    message = f"replace {', '.join(repr(k) for k in invented)} with {', '.join(map(repr, fields))}"
+    return replace(Fix.unsafe(message, *changes, shown=shown), fragment=True)
+
+
+def interval_fix(body: dict[str, Any], fragment: str | None) -> Fix | None:
+    """The time family's corrected fragment for a wrong 'interval' (the range from invented
+    fields, the duration moved to 'granularity'), as edits: the interval entry becomes the
+    fragment's fields and the invented range fields go. May change the meaning: unsafe."""
+    if not fragment:
+        return None
+    fields = yaml.safe_load(fragment)
+    if not isinstance(fields, dict) or not isinstance(body, dict) or "interval" not in body:
+        return Fix.advice(fragment, fragment=True)
+    found = _interval_fields(body) if "interval" in fields else None
+    invented = found[1] if found else []
+    changes = [ReplaceEntry("/interval", fields)] + [
+        RemoveEntry(pointer_join("", key)) for key in invented
+    ]
+    moved = ", ".join(repr(key) for key in fields)
+    return replace(
+        Fix.unsafe(f"write {moved} in place of 'interval'", *changes, shown=fragment),
+        fragment=True,
+    )
+
+
+def _none(body: dict[str, Any]) -> None:
+    return None
 
 
 def render(fragment: dict[str, Any]) -> str:
@@ -84,6 +137,11 @@ def _looks_like_duration(text: Any) -> bool:
 
 
 def _interval(body: dict[str, Any]) -> str | None:
+    found = _interval_fields(body)
+    return render(found[0]) if found else None
+
+
+def _interval_fields(body: dict[str, Any]) -> tuple[dict[str, Any], list[str]] | None:
     found = invented_range(body)
     if found is None:
         return None
@@ -91,7 +149,10 @@ def _interval(body: dict[str, Any]) -> str | None:
     fragment: dict[str, Any] = {"interval": f"{start}/{half_open_end(end)}"}
     if _looks_like_duration(body.get("interval")) and "granularity" not in body:
         fragment["granularity"] = body["interval"]
-    return render(fragment)
+    invented = [k for pair in _RANGE_PAIRS for k in pair if k in body] or ["dateRange"]
+    if isinstance(body.get("dateRange"), dict) and "dateRange" not in invented:
+        invented = ["dateRange"]
+    return fragment, invented
 
 
 def _names(items: Any, role: str) -> list[str]:
@@ -109,18 +170,28 @@ def _names(items: Any, role: str) -> list[str]:
 
 
 def _group_by(body: dict[str, Any]) -> str | None:
+    found = _group_by_fields(body)
+    return render(found[0]) if found else None
+
+
+def _group_by_fields(body: dict[str, Any]) -> tuple[dict[str, Any], list[str]] | None:
     for key in ("groupings", "groupBys", "groups", "group_by"):
         if key in body:
-            return render({"groupBy": _names(body[key], "dimensions")})
+            return {"groupBy": _names(body[key], "dimensions")}, [key]
     return None
 
 
 def _metrics(body: dict[str, Any]) -> str | None:
+    found = _metrics_fields(body)
+    return render(found[0]) if found else None
+
+
+def _metrics_fields(body: dict[str, Any]) -> tuple[dict[str, Any], list[str]] | None:
     for key in ("select", "metricNames", "metrics"):
         if body.get(key):
             names = _names(body[key], "metrics")
             if names:
-                return render({"metrics": names})
+                return {"metrics": names}, [key]
     return None
 
 
@@ -226,4 +297,12 @@ _FIXERS: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "metrics": _metrics,
     "filter": _filter,
     "windows": _windows,
+}
+
+
+# The fixers that can be written as edits: the fields, and the invented keys they replace.
+_FIELDS: dict[str, Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]] | None]] = {
+    "interval": _interval_fields,
+    "groupBy": _group_by_fields,
+    "metrics": _metrics_fields,
 }

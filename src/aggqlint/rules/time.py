@@ -18,6 +18,7 @@ from zoneinfo import available_timezones
 from aggqlint import isotime
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding
+from aggqlint.fixes import Fix, ReplaceValue
 from aggqlint.isotime import Duration, Interval, IntervalError
 from aggqlint.rules import RuleContext, run_family, shapes
 from aggqlint.rules.registry import rule
@@ -142,12 +143,17 @@ def _unreadable(span: Span, body: dict[str, Any], fields: dict[str, Any]) -> Fin
                 span.pointer,
                 f"{span.label} {what}; a window is an interval 'start/end' — to cut the query "
                 f"into pieces of {size}, use 'chunk: {size}' beside 'query:'",
-                f"chunk: {size}",
+                fix=Fix.display(f"chunk: {size}", fragment=True),
             )
         return Finding(code, span.pointer, f"{span.label} {what}: {error}")
     fragment = _fragment(body, fields, size)
     if code == "AQL103":
-        return Finding(code, span.pointer, f"'interval' {what}: {error}", fragment)
+        return Finding(
+            code,
+            span.pointer,
+            f"'interval' {what}: {error}",
+            fix=shapes.interval_fix(body, fragment),
+        )
     message = f"'interval' {what}; it takes an ISO 8601 interval 'start/end'"
     invented = _invented(body, fields)
     if invented is not None:
@@ -158,7 +164,7 @@ def _unreadable(span: Span, body: dict[str, Any], fields: dict[str, Any]) -> Fin
         message += " (the bucket size is already in 'granularity')"
     elif size is not None and "granularity" in fields:
         message += f"; put {size} in 'granularity'"
-    return Finding(code, span.pointer, message, fragment)
+    return Finding(code, span.pointer, message, fix=shapes.interval_fix(body, fragment))
 
 
 def _fragment(body: dict[str, Any], fields: dict[str, Any], size: Duration | None) -> str | None:
@@ -192,7 +198,7 @@ def _duration_form(span: Span) -> Iterator[Finding]:
                 span.pointer,
                 f"{span.label} is written as {interval.form} ({span.text}); write both ends: "
                 f"{fixed}",
-                fixed,
+                fix=Fix.advice(fixed),
             )
 
 
@@ -213,7 +219,7 @@ def _naive(span: Span, body: dict[str, Any]) -> Iterator[Finding]:
             span.pointer,
             f"{span.label}: {named} {verb} no UTC offset; the API does not document which zone it "
             f"reads such times in (probably UTC, not 'timeZone') — add Z{hint}",
-            _with_offsets(span.text),
+            fix=Fix.advice(_with_offsets(span.text)),
         )
 
 
@@ -234,7 +240,7 @@ def _backwards(span: Span) -> Iterator[Finding]:
             span.pointer,
             f"{span.label} ends ({isotime.format_instant(interval.end)}) before it starts "
             f"({isotime.format_instant(interval.start)})",
-            swapped,
+            fix=Fix.advice(swapped),
         )
 
 
@@ -266,7 +272,7 @@ def _half_open(span: Span) -> Iterator[Finding]:
             f"{span.label} ends at {_clock(second)}; intervals are half-open (the end is "
             "excluded), so this leaves out the day's last moment and cuts the last bucket "
             "short — end at the next midnight",
-            f"{first}/{fixed}",
+            fix=Fix.advice(f"{first}/{fixed}"),
         )
 
 
@@ -284,7 +290,7 @@ def _invented_end(body: dict[str, Any], fields: dict[str, Any]) -> Iterator[Find
             end_pointer,
             f"'{name}' ends at {_clock(end)}; intervals are half-open (the end is excluded), "
             f"so the range should end at the next midnight, {fixed}",
-            fixed,
+            fix=Fix.advice(fixed),
         )
 
 
@@ -370,7 +376,7 @@ def _granularity(text: str) -> tuple[Duration | None, list[Finding]]:
             )
             return None, [Finding("AQL110", "/granularity", message)]
         message, word = _not_a_duration("granularity", text, err)
-        return None, [Finding("AQL110", "/granularity", message, word)]
+        return None, [Finding("AQL110", "/granularity", message, fix=Fix.advice(word))]
     if size.is_zero:
         message = (
             f"'granularity' {text} is zero; a bucket needs a length (omit 'granularity' for one "
@@ -450,7 +456,14 @@ def _time_zone(value: Any) -> Iterator[Finding]:
         message += f"; did you mean '{guess}'?"
     else:
         message += "; use a name such as Europe/London or America/New_York"
-    yield Finding("AQL113", "/timeZone", message, guess)
+    yield Finding(
+        "AQL113",
+        "/timeZone",
+        message,
+        fix=Fix.unsafe(f"replace with '{guess}'", ReplaceValue("/timeZone", guess), shown=guess)
+        if guess
+        else None,
+    )
 
 
 def _zone_guess(name: str) -> str | None:
@@ -504,7 +517,7 @@ def chunk_not_duration(context: RuleContext) -> Iterator[Finding]:
         chunk = isotime.parse_duration(text)
     except ValueError as err:
         message, word = _not_a_duration("chunk", text, err)
-        yield Finding("AQL120", "/../chunk", message, word)
+        yield Finding("AQL120", "/../chunk", message, fix=Fix.advice(word))
         return
     if chunk.is_zero:
         yield Finding(
@@ -534,7 +547,7 @@ def chunk_shorter_than_bucket(context: RuleContext) -> Iterator[Finding]:
             "/../chunk",
             f"'chunk' {chunk} is shorter than one granularity bucket ({size}); chunks never cut "
             f"a bucket, so each request still spans {size}",
-            str(size),
+            fix=Fix.advice(str(size)),
         )
 
 
