@@ -59,3 +59,15 @@ def test_a_config_or_walk_beside_an_example_is_needed() -> None:
     for meta in declared:
         bare = lint_snippet(meta.bad, meta.filename)
         assert meta.code not in {d.code for d in bare}, meta.code
+
+
+@pytest.mark.parametrize("meta", RUNNABLE, ids=lambda m: m.code)
+def test_the_bad_examples_fix_is_what_the_rule_declares(meta: RuleMeta) -> None:
+    # `fixable` (metadata, `aggqlint rules --format json`) is the least safe fix the rule can
+    # give: "safe" rules only ever give safe edits, "unsafe" ones may also guess, false ones
+    # give advice at most. The bad example must show a fix of the kind declared.
+    fixes = [d.fix for d in _lint(meta, meta.bad) if d.code == meta.code]
+    kinds = {str(f.applicability) for f in fixes if f is not None and f.edits}
+    allowed = {False: set(), "safe": {"safe"}, "unsafe": {"safe", "unsafe"}}[meta.fixable]
+    assert kinds <= allowed, f"{meta.code} declares {meta.fixable!r}, its example gets {kinds}"
+    assert bool(kinds) == bool(meta.fixable), f"{meta.code}: {meta.fixable!r} but gets {kinds}"

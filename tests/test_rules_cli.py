@@ -79,8 +79,10 @@ def test_explain_shows_the_config_and_arguments_the_examples_need() -> None:
         "    aggqlint check example.yaml --now 2026-11-30T12:00:00Z\n"
     ) in text
     limits = invoke("AQL411").stdout
+    assert "Fix:" not in limits
     assert (
-        "Fix: unsafe (a fix may change the query's meaning; read it before applying).\n" in limits
+        "Fix: unsafe (a fix may change the query's meaning; read it before applying).\n"
+        in invoke("AQL601").stdout
     )
     assert (
         'aggqlint.toml:\n    profile = "prod"\n\n    [profiles.prod]\n    max-buckets = 8\n'

@@ -260,7 +260,9 @@ def enum_value(found: KeywordError) -> Iterator[Finding]:
             pointer,
             f"'{text}' should be written '{same_case[0]}'; the API's names are case-sensitive "
             "in its schema, even where the server tolerates other spellings",
-            same_case[0],
+            fix=Fix.safe(
+                f"write '{same_case[0]}'", ReplaceValue(pointer, same_case[0]), shown=same_case[0]
+            ),
         )
         return
     where = endpoint.name if endpoint else model.label
@@ -403,7 +405,12 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
             "AQL205",
             pointer,
             f"{name} is {got} where the API takes {want}; {advice}",
-            fix=Fix.advice(_canonical(value, expected_types)),
+            # What the server reads anyway, written as that type: the meaning is kept.
+            fix=Fix.safe(
+                f"write {_canonical(value, expected_types)}",
+                ReplaceValue(pointer, _converted(value, expected_types)),
+                shown=_canonical(value, expected_types),
+            ),
         )
         return
     if prop in ("metrics", "detailMetrics", "groupBy") and isinstance(value, dict) and endpoint:
@@ -477,6 +484,19 @@ def _coercible(value: Any, expected: list[str]) -> bool:
                 return False
         return "boolean" in expected and text in ("true", "false")
     return False
+
+
+def _converted(value: Any, expected: list[str]) -> Any:
+    """The value as the type the API takes (only for values _coercible says convert)."""
+    if not isinstance(value, str):
+        return _json_text(value)
+    text = value.strip()
+    if "integer" in expected and text.lstrip("-").isdigit():
+        return int(text)
+    if "number" in expected:
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text else number
+    return text == "true"
 
 
 def _canonical(value: Any, expected: list[str]) -> str:
