@@ -12,8 +12,8 @@ import pytest
 from fake_genesys import FakeGenesys, serve
 from hypothesis import settings
 
+from aggqlint.checks.engine import lint_text
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.lint import lint_text
 
 # Property tests explore the same examples on every run, so CI never fails at random;
 # `HYPOTHESIS_PROFILE=explore pytest` searches fresh examples by hand.
@@ -107,10 +107,10 @@ def lint_snippet(
     option parsing of the check command, the config `config` (the text of an aggqlint.toml
     beside the file, found by the usual search) and the engine; only the rendering is left out,
     so the diagnostics come back as objects."""
+    from aggqlint.checks.engine import lint_paths
     from aggqlint.cli.check import check as check_command
     from aggqlint.cli.common import PathOptions, lint_options
-    from aggqlint.config import CliOverrides
-    from aggqlint.lint import lint_paths
+    from aggqlint.config.files import CliOverrides
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

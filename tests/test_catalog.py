@@ -13,10 +13,10 @@ import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO, run_aggqlint
 
-from aggqlint import glossary
-from aggqlint.catalog import vocabulary
+from aggqlint.api import glossary
+from aggqlint.api.endpoints import all_endpoints, resolve_endpoint
+from aggqlint.api.vocabulary import vocabulary
 from aggqlint.cli import cli
-from aggqlint.endpoints import all_endpoints, resolve_endpoint
 
 MAIN_ENDPOINTS = (
     "conversations/aggregates",

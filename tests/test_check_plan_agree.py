@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import write_dedented
 
-from aggqlint.lint import LintOptions, LintResult, lint_paths
-from aggqlint.plan import plan_result
-from aggqlint.policy import Policy
+from aggqlint.checks.engine import LintOptions, LintResult, lint_paths
+from aggqlint.config.policy import Policy
+from aggqlint.requests.plan import plan_result
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
 OBSERVATION = """\

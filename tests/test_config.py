@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import aggqlint.config as config_module
+import aggqlint.config.files as config_module
+from aggqlint.checks.engine import LintOptions, exit_code, lint_paths
 from aggqlint.cli import cli
-from aggqlint.config import CliOverrides, ConfigError, load_config, load_policy_factory
+from aggqlint.config.files import CliOverrides, ConfigError, load_config, load_policy_factory
+from aggqlint.config.globs import Glob
+from aggqlint.config.policy import Policy
 from aggqlint.diagnostics import Severity
-from aggqlint.globs import Glob
-from aggqlint.lint import LintOptions, exit_code, lint_paths
-from aggqlint.policy import Policy
 
 REPO = Path(__file__).resolve().parents[1]
 

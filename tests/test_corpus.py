@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from aggqlint.config import CliOverrides, load_policy_factory
+from aggqlint.checks.engine import LintOptions, lint_paths
+from aggqlint.config.files import CliOverrides, load_policy_factory
 from aggqlint.diagnostics import Diagnostic, Severity
-from aggqlint.lint import LintOptions, lint_paths
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aggqlint.lint import LintOptions, lint_text
-from aggqlint.rules.shapes import half_open_end
+from aggqlint.checks.engine import LintOptions, lint_text
+from aggqlint.fixes.shapes import half_open_end
 
 NOW = LintOptions(now=datetime(2026, 11, 23, tzinfo=UTC))
 

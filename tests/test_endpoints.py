@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aggqlint.endpoints import EndpointError, all_endpoints, resolve_endpoint
+from aggqlint.api.endpoints import EndpointError, all_endpoints, resolve_endpoint
 
 
 def test_all_request_models_have_an_endpoint() -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import run_aggqlint
 
-from aggqlint.fixes import (
+from aggqlint.checks.engine import LintOptions, lint_text
+from aggqlint.fixes.model import (
     Applicability,
     Edit,
     Fix,
@@ -20,9 +21,8 @@ from aggqlint.fixes import (
     ReplaceValue,
     apply_edits,
 )
-from aggqlint.fixtext import locate_fix
-from aggqlint.lint import LintOptions, lint_text
-from aggqlint.source import parse_source
+from aggqlint.fixes.text import locate_fix
+from aggqlint.loading.source import parse_source
 
 BODY = LintOptions(endpoint="conversations/aggregates")
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"

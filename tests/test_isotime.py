@@ -1,4 +1,4 @@
-"""aggqlint.isotime: ISO 8601 durations, instants, intervals and zone-aware bucket arithmetic."""
+"""aggqlint.api.isotime: ISO 8601 durations, instants, intervals, zone-aware bucket arithmetic."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from aggqlint.isotime import (
+from aggqlint.api.isotime import (
     Duration,
     Instant,
     Interval,

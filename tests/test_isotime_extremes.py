@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aggqlint import isotime
-from aggqlint.isotime import Duration, TooManyWindows, parse_duration
+from aggqlint.api import isotime
+from aggqlint.api.isotime import Duration, TooManyWindows, parse_duration
 
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ZONES = [

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from aggqlint.endpoints import Endpoint, all_endpoints
-from aggqlint.lint import LintOptions, lint_payload, lint_text
+from aggqlint.api.endpoints import Endpoint, all_endpoints
+from aggqlint.checks.engine import LintOptions, lint_payload, lint_text
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 UUID = "3b0c7e36-4c3e-4a8b-9a8e-5f7d2c1b0a9f"

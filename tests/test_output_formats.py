@@ -12,14 +12,14 @@ import pytest
 from conftest import run_aggqlint
 from jsonschema import Draft4Validator
 
+from aggqlint.checks.engine import CheckedFile, LintResult
+from aggqlint.checks.metadata import all_rules
+from aggqlint.config.policy import Policy
 from aggqlint.diagnostics import Diagnostic, Location, Severity
-from aggqlint.fixes import Applicability, Edit, Fix, Position
-from aggqlint.lint import CheckedFile, LintResult
+from aggqlint.fixes.model import Applicability, Edit, Fix, Position
+from aggqlint.loading.source import Source
 from aggqlint.output import FORMATTERS, Style, render
 from aggqlint.output.github import escape_data, escape_property
-from aggqlint.policy import Policy
-from aggqlint.ruleset import all_rules
-from aggqlint.source import Source
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0-rtm.5.json"
 

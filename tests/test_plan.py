@@ -16,10 +16,10 @@ from click.testing import CliRunner, Result
 from conftest import write_dedented as write
 from fake_genesys import FakeGenesys, serve
 
+from aggqlint.checks.engine import LintOptions
 from aggqlint.cli import cli
-from aggqlint.lint import LintOptions
-from aggqlint.plan import Plan, canonical_json, plan_requests
-from aggqlint.policy import Policy
+from aggqlint.config.policy import Policy
+from aggqlint.requests.plan import Plan, canonical_json, plan_requests
 
 REPO = Path(__file__).resolve().parents[1]
 SHIFT_BLOCKS = REPO / "examples" / "shift-blocks.yaml"
@@ -336,8 +336,8 @@ def test_curl_commands_run_as_they_are(fake: FakeGenesys) -> None:
 def test_a_request_problem_points_at_its_window(monkeypatch: pytest.MonkeyPatch) -> None:
     # Whatever the rules of the day say about a window's interval, plan reports it at the
     # window's line in the definition, not at the query's own interval.
-    from aggqlint import plan as plan_module
     from aggqlint.diagnostics import Diagnostic, Location, Severity
+    from aggqlint.requests import plan as plan_module
 
     def lint_payload(
         body: dict[str, object], endpoint: str, now: object = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aggqlint.lint import LintOptions, lint_text
+from aggqlint.checks.engine import LintOptions, lint_text
 
 ACCEPTED = """\
 report: prod-shaped

@@ -12,9 +12,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aggqlint.checks.engine import CheckedFile, LintOptions, LintResult, lint_paths
 from aggqlint.diagnostics import Severity
-from aggqlint.lint import CheckedFile, LintOptions, LintResult, lint_paths
-from aggqlint.plan import plan_result
+from aggqlint.requests.plan import plan_result
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

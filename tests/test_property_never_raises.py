@@ -15,8 +15,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from aggqlint.checks.engine import lint_payload, lint_text
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.lint import lint_payload, lint_text
 
 SETTINGS = settings(
     max_examples=200,

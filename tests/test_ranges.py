@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import run_aggqlint
 
+from aggqlint.checks.engine import LintOptions, lint_text
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.lint import LintOptions, lint_text
 
 BODY = LintOptions(endpoint="conversations/aggregates")
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
@@ -187,7 +187,7 @@ def test_a_lazily_located_json_file_has_ranges_too() -> None:
 
 
 def test_payload_diagnostics_have_no_range() -> None:
-    from aggqlint.lint import lint_payload
+    from aggqlint.checks.engine import lint_payload
 
     (diagnostic,) = lint_payload(
         {"interval": INTERVAL, "metrics": ["handleTime"]}, "conversations/aggregates"

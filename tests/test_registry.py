@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from aggqlint import schema
-from aggqlint.diagnostics import Diagnostic, Finding
-from aggqlint.lint import LintOptions, lint_payload, lint_text
-from aggqlint.policy import Policy
-from aggqlint.rules import (
+from aggqlint.checks import (
     RuleContext,
     filters,
     registry,
+    schema,
 )
-from aggqlint.ruleset import all_rules
+from aggqlint.checks.engine import LintOptions, lint_payload, lint_text
+from aggqlint.checks.metadata import all_rules
+from aggqlint.config.policy import Policy
+from aggqlint.diagnostics import Diagnostic, Finding
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 JWT = (
@@ -246,7 +246,7 @@ def test_a_failing_validator_is_one_finding_not_a_crash(monkeypatch: pytest.Monk
 
 
 def _endpoints() -> Iterator[Any]:
-    from aggqlint.endpoints import all_endpoints
+    from aggqlint.api.endpoints import all_endpoints
 
     yield all_endpoints()["conversations/aggregates"]
 
@@ -262,9 +262,9 @@ def test_a_failing_schema_adapter_is_one_finding(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_failing_definition_reader_is_one_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aggqlint.lint
+    import aggqlint.checks.engine
 
-    monkeypatch.setattr(aggqlint.lint, "read_definition", _boom)
+    monkeypatch.setattr(aggqlint.checks.engine, "read_definition", _boom)
     found = [(d.code, d.message) for d in run()]
     assert [code for code, _ in found].count("AQL009") == 2  # one per document
     assert found[0][1].startswith("rule AQL020 (")
@@ -338,8 +338,8 @@ def _count(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]
 
 
 def test_shared_analysis_is_computed_once_per_context(monkeypatch: pytest.MonkeyPatch) -> None:
-    from aggqlint import timespans
-    from aggqlint.endpoints import all_endpoints
+    from aggqlint.api import timespans
+    from aggqlint.api.endpoints import all_endpoints
 
     calls = _count(monkeypatch, timespans, "spans")
     walks = _count(monkeypatch, filters, "_filters")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aggqlint.ruledocs import render_markdown
-from aggqlint.ruleset import all_rules
+from aggqlint.checks.metadata import all_rules
+from aggqlint.output.ruledocs import render_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs" / "rules.md"

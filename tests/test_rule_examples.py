@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from conftest import lint_snippet
 
+from aggqlint.checks.metadata import RuleMeta, all_rules
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.ruleset import RuleMeta, all_rules
 
 RULES = list(all_rules().values())
 RUNNABLE = [meta for meta in RULES if meta.no_example_reason is None]

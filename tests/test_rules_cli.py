@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner, Result
 
+from aggqlint.checks.metadata import all_rules
 from aggqlint.cli import cli
-from aggqlint.codes import UnknownRule, lookup, selector
-from aggqlint.ruleset import all_rules
+from aggqlint.config.codes import UnknownRule, lookup, selector
 
 
 def invoke(*args: str) -> Result:

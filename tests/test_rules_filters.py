@@ -11,11 +11,11 @@ from conftest import REPO, check, definition, only
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aggqlint.api.endpoints import all_endpoints
+from aggqlint.checks import RuleContext, filters
+from aggqlint.checks.engine import LintOptions, lint_payload, lint_text
+from aggqlint.checks.metadata import all_rules
 from aggqlint.diagnostics import Severity
-from aggqlint.endpoints import all_endpoints
-from aggqlint.lint import LintOptions, lint_payload, lint_text
-from aggqlint.rules import RuleContext, filters
-from aggqlint.ruleset import all_rules
 
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
 QUEUE = "5b0e3c2a-3c1e-4f7e-9a2b-0c4d5e6f7a8b"

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggqlint import isotime
+from aggqlint.api import isotime
+from aggqlint.api.endpoints import all_endpoints
+from aggqlint.checks import RuleContext, limits
+from aggqlint.checks.engine import LintOptions, lint_text
+from aggqlint.checks.metadata import all_rules
+from aggqlint.config.policy import Policy
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.endpoints import all_endpoints
-from aggqlint.lint import LintOptions, lint_text
-from aggqlint.policy import Policy
-from aggqlint.rules import RuleContext, limits
-from aggqlint.ruleset import all_rules
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 DAY = "2023-10-01T00:00:00Z/2023-10-02T00:00:00Z"

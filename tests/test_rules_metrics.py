@@ -10,9 +10,9 @@ from conftest import check, definition, only
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aggqlint.api.endpoints import all_endpoints
+from aggqlint.checks import RuleContext, metrics
 from aggqlint.diagnostics import Severity
-from aggqlint.endpoints import all_endpoints
-from aggqlint.rules import RuleContext, metrics
 
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
 FAMILY = ["--select", "AQL5"]
@@ -338,7 +338,7 @@ def test_a_qualified_due_metric_in_block_style_is_clean() -> None:
 
 
 def test_the_companion_table_names_real_models_fields_and_metrics() -> None:
-    from aggqlint.endpoints import resolve_endpoint
+    from aggqlint.api.endpoints import resolve_endpoint
 
     for rule in metrics._data()["companions"]:
         for name in rule["endpoints"]:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import only
 
+from aggqlint.api.endpoints import all_endpoints
+from aggqlint.checks import secrets
+from aggqlint.checks.engine import lint_payload, lint_text
+from aggqlint.checks.secrets import check_document, mask
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.endpoints import all_endpoints
-from aggqlint.lint import lint_payload, lint_text
-from aggqlint.rules import secrets
-from aggqlint.rules.secrets import check_document, mask
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

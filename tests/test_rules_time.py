@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aggqlint import isotime, timespans
+from aggqlint.api import isotime, timespans
+from aggqlint.api.endpoints import all_endpoints
+from aggqlint.checks import RuleContext
+from aggqlint.checks import time as timing
+from aggqlint.checks.engine import LintOptions, lint_text
+from aggqlint.checks.metadata import all_rules
+from aggqlint.config.policy import Policy
 from aggqlint.diagnostics import Diagnostic, Finding
-from aggqlint.endpoints import all_endpoints
-from aggqlint.lint import LintOptions, lint_text
-from aggqlint.policy import Policy
-from aggqlint.rules import RuleContext
-from aggqlint.rules import time as timing
-from aggqlint.ruleset import all_rules
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 SEEDS = Path(__file__).parent / "corpus" / "seeds"
@@ -613,7 +613,7 @@ TEXT = st.one_of(
 def test_no_time_or_limit_rule_raises_on_arbitrary_text(
     value: str, other: str, zone: str, endpoint: str
 ) -> None:
-    from aggqlint.rules import limits
+    from aggqlint.checks import limits
 
     body: dict[str, Any] = {
         "interval": value,

@@ -13,9 +13,9 @@ from conftest import REPO, run_aggqlint
 from jsonschema import Draft7Validator, Draft202012Validator
 from referencing import Registry, Resource
 
-from aggqlint.bundle import bundle_report_schema, endpoint_schema
+from aggqlint.api.editor_schema import bundle_report_schema, endpoint_schema
+from aggqlint.api.endpoints import all_endpoints, resolve_endpoint
 from aggqlint.cli import cli
-from aggqlint.endpoints import all_endpoints, resolve_endpoint
 
 SCHEMAS = REPO / "schemas"
 

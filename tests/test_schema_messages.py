@@ -7,9 +7,9 @@ from typing import Any
 
 from conftest import lint_query as _lint_query
 
+from aggqlint.api.endpoints import all_endpoints
+from aggqlint.checks.schema import without_nulls
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.endpoints import all_endpoints
-from aggqlint.schema import without_nulls
 
 INTERVAL = "interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
 
@@ -121,7 +121,7 @@ def test_without_nulls_gives_the_body_the_server_reads() -> None:
 
 
 def _named(name: str) -> list[str]:
-    from aggqlint.lint import lint_text
+    from aggqlint.checks.engine import lint_text
 
     text = (
         f"report: {name}\nendpoint: conversations/aggregates\nquery:\n"
@@ -158,7 +158,7 @@ def test_a_blank_or_overlong_report_name() -> None:
 
 
 def test_extension_keys_holding_anchors_are_ignored() -> None:
-    from aggqlint.lint import lint_text
+    from aggqlint.checks.engine import lint_text
 
     text = textwrap.dedent(
         """\
@@ -177,7 +177,7 @@ def test_extension_keys_holding_anchors_are_ignored() -> None:
 
 
 def test_an_envelope_key_of_ones_own_without_x_is_told_the_convention() -> None:
-    from aggqlint.lint import lint_text
+    from aggqlint.checks.engine import lint_text
 
     text = f"defaults: 1\nreport: r\nendpoint: conversations/aggregates\nquery:\n  {INTERVAL}\n"
     assert _lines(lint_text(text + "  metrics: [nOffered]\n", "r.yaml")) == [
@@ -195,7 +195,7 @@ def test_an_extension_key_inside_the_query_is_sent_so_it_is_an_error() -> None:
 
 
 def test_is_envelope_key() -> None:
-    from aggqlint.definition import is_envelope_key
+    from aggqlint.loading.definition import is_envelope_key
 
     assert is_envelope_key("x-defaults") and is_envelope_key("windows")
     assert not is_envelope_key("defaults") and not is_envelope_key(1)
@@ -225,7 +225,7 @@ def test_media_type_on_users_observations_is_a_warning_citing_both_sources() -> 
 
 
 def test_a_bare_body_with_the_disputed_name_is_still_inferred() -> None:
-    from aggqlint.lint import lint_text
+    from aggqlint.checks.engine import lint_text
 
     text = textwrap.dedent(
         """\
@@ -247,7 +247,7 @@ def test_a_bare_body_with_the_disputed_name_is_still_inferred() -> None:
 
 def test_every_recorded_conflict_is_one_the_schema_refuses() -> None:
     """An entry whose name the schema now takes (the SDK caught up) is stale: remove it."""
-    from aggqlint import catalog
+    from aggqlint.api import vocabulary as catalog
     from aggqlint.data import load_yaml
 
     for entry in load_yaml("rules", "source-conflicts.yaml")["names"]:
@@ -541,8 +541,8 @@ def test_nan_where_a_string_goes_is_one_finding() -> None:
 
 
 def test_both_backends_word_nan_the_same() -> None:
-    from aggqlint import schema
-    from aggqlint.validators import compile_schema
+    from aggqlint.checks import schema
+    from aggqlint.checks.validators import compile_schema
 
     endpoint = all_endpoints()["conversations/aggregates"]
     body = {
@@ -569,7 +569,7 @@ def test_both_backends_word_nan_the_same() -> None:
 
 
 def test_empty_windows_are_worded() -> None:
-    from aggqlint.lint import lint_text
+    from aggqlint.checks.engine import lint_text
 
     text = (
         f"report: r\nendpoint: conversations/aggregates\nquery:\n  {INTERVAL}\n"
@@ -610,8 +610,8 @@ def _generated_with_int32(tmp_path: Any) -> dict[str, Any]:
 
 
 def test_an_integer_beyond_int32_is_an_error_at_the_value(tmp_path: Any) -> None:
-    from aggqlint import schema as schema_module
-    from aggqlint.validators import compile_schema
+    from aggqlint.checks import schema as schema_module
+    from aggqlint.checks.validators import compile_schema
 
     generated = _generated_with_int32(tmp_path)
     assert generated["$defs"]["PagingSpec"]["properties"]["pageSize"] == {
@@ -657,7 +657,7 @@ def test_no_schema_finding_for_zero_or_negative_paging_without_a_minimum_in_the_
 
 
 def test_a_json_body_in_genesys_example_style_with_nulls_is_clean_but_for_infos() -> None:
-    from aggqlint.lint import lint_text
+    from aggqlint.checks.engine import lint_text
 
     text = """{
   "report": "abandoned-without-queue",

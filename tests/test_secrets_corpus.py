@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from conftest import run_aggqlint
 
+from aggqlint.checks import secrets
+from aggqlint.checks.engine import LintOptions, lint_text
+from aggqlint.checks.metadata import all_rules
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.lint import LintOptions, lint_text
-from aggqlint.rules import secrets
-from aggqlint.ruleset import all_rules
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "secrets"
 NOW = LintOptions(now=datetime(2026, 11, 23, tzinfo=UTC))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aggqlint.lint import LintOptions, lint_text
+from aggqlint.checks.engine import LintOptions, lint_text
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE / "corpus" / "seeds"

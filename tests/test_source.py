@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from aggqlint import source as source_module
+from aggqlint.checks.engine import lint_text
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.lint import lint_text
-from aggqlint.source import MAX_DEPTH, MAX_RESTARTS, Source, parse_source
+from aggqlint.loading import source as source_module
+from aggqlint.loading.source import MAX_DEPTH, MAX_RESTARTS, Source, parse_source
 
 
 def test_positions_for_keys_and_values() -> None:

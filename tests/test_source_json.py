@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from aggqlint.checks.engine import LintOptions, lint_text
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.lint import LintOptions, lint_text
-from aggqlint.source import MAX_DEPTH, parse_source
+from aggqlint.loading.source import MAX_DEPTH, parse_source
 
 OPTIONS = LintOptions(endpoint="conversations/aggregates")
 BODY = (

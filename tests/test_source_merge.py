@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import time
 
+from aggqlint.checks.engine import lint_text
 from aggqlint.diagnostics import Diagnostic
-from aggqlint.lint import lint_text
-from aggqlint.source import parse_source
+from aggqlint.loading.source import parse_source
 
 
 def found(diagnostics: list[Diagnostic]) -> list[str]:

@@ -202,10 +202,10 @@ def test_a_second_401_is_recorded_not_refreshed_again(fake: FakeGenesys, tmp_pat
 
 
 def test_expired_tokens_are_refreshed_once_for_the_run(fake: FakeGenesys, tmp_path: Path) -> None:
-    from aggqlint.plan import plan_requests
-    from aggqlint.recording import Recorder, Redactor
-    from aggqlint.regions import Hosts
-    from aggqlint.submit import Credentials, SubmitOptions, Submitter, select_work
+    from aggqlint.api.regions import Hosts
+    from aggqlint.requests.plan import plan_requests
+    from aggqlint.requests.recording import Recorder, Redactor
+    from aggqlint.requests.submit import Credentials, SubmitOptions, Submitter, select_work
 
     hosts = Hosts(fake.base_url, fake.base_url)
     options = SubmitOptions(hosts, backoff_base=0.01)
@@ -408,16 +408,16 @@ def test_a_job_endpoint_is_recorded_with_its_job_id(fake: FakeGenesys, tmp_path:
 
 
 def test_tls_verification_is_never_turned_off() -> None:
-    from aggqlint.submit import new_session
+    from aggqlint.requests.submit import new_session
 
     assert new_session(4).verify is True
-    for module in ("submit.py", "recording.py", "cli/submit.py"):
+    for module in ("requests/submit.py", "requests/recording.py", "cli/submit.py"):
         source = (REPO / "src" / "aggqlint" / module).read_text(encoding="utf-8")
         assert "verify=False" not in source and "verify = False" not in source
 
 
 def test_plain_http_only_to_this_machine() -> None:
-    from aggqlint.regions import RegionError, resolve_hosts
+    from aggqlint.api.regions import RegionError, resolve_hosts
 
     local = resolve_hosts(None, "http://127.0.0.1:8080", "http://localhost:9", {})
     assert (local.api_url, local.login_url) == ("http://127.0.0.1:8080", "http://localhost:9")
@@ -426,7 +426,7 @@ def test_plain_http_only_to_this_machine() -> None:
 
 
 def test_regions_resolve_from_options_and_environment() -> None:
-    from aggqlint.regions import RegionError, resolve_hosts
+    from aggqlint.api.regions import RegionError, resolve_hosts
 
     ireland = resolve_hosts("eu-west-1", None, None, {})
     assert ireland.api_url == "https://api.mypurecloud.ie"
@@ -455,7 +455,7 @@ def test_retry_after_reads_seconds_and_dates() -> None:
     from datetime import UTC, datetime, timedelta
     from email.utils import format_datetime
 
-    from aggqlint.submit import Backoff, parse_retry_after
+    from aggqlint.requests.submit import Backoff, parse_retry_after
 
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("-3") == 0.0

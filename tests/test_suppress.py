@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from aggqlint.checks.engine import LintOptions, lint_paths, lint_text
 from aggqlint.cli import cli
+from aggqlint.config.policy import Policy
+from aggqlint.config.suppressions import find_comments, read_directives
 from aggqlint.diagnostics import Diagnostic, Severity
-from aggqlint.lint import LintOptions, lint_paths, lint_text
-from aggqlint.policy import Policy
-from aggqlint.suppress import find_comments, read_directives
 
 HEAD = """\
 report: r

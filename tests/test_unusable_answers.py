@@ -124,6 +124,6 @@ def test_an_old_recording_of_a_2xx_that_was_not_json_counts_as_accepted(tmp_path
     ],
 )
 def test_one_reading_of_a_status(status: int | None, expected: str) -> None:
-    from aggqlint.recording import verdict
+    from aggqlint.requests.recording import verdict
 
     assert verdict(status) == expected

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aggqlint import schema
-from aggqlint.endpoints import all_endpoints
-from aggqlint.validators import compile_schema
+from aggqlint.api.endpoints import all_endpoints
+from aggqlint.checks import schema
+from aggqlint.checks.validators import compile_schema
 
 FACTS = Path(__file__).resolve().parents[1] / "facts" / "examples"
 SEED_BODIES = [json.loads(p.read_text())["payload"] for p in sorted(FACTS.glob("seed-*.json"))]

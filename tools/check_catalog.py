@@ -19,9 +19,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from aggqlint.catalog import vocabulary  # noqa: E402  (needs the sys.path line above)
-from aggqlint.endpoints import all_endpoints  # noqa: E402
-from aggqlint.glossary import name_words  # noqa: E402
+from aggqlint.api.endpoints import all_endpoints  # noqa: E402
+from aggqlint.api.glossary import name_words  # noqa: E402
+from aggqlint.api.vocabulary import vocabulary  # noqa: E402  (needs the sys.path line above)
 
 # Endpoints whose dimensions must all be described.
 MAIN_ENDPOINTS = (

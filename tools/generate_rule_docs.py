@@ -1,6 +1,6 @@
 """Write docs/rules.md from the rule metadata in rules/checks/*.yaml.
 
-The text comes from aggqlint.ruledocs, the same code behind `aggqlint rules`, so the page and
+The text comes from aggqlint.output.ruledocs, the same code behind `aggqlint rules`, so the page and
 the command never disagree. tests/test_rule_docs.py fails when the committed page is stale.
 """
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Render from this checkout's rules and code, installed or not.
     sys.path.insert(0, str(REPO_ROOT / "src"))
-    from aggqlint.ruledocs import render_markdown
+    from aggqlint.output.ruledocs import render_markdown
 
     text = render_markdown()
     out: Path = args.out

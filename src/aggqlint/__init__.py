@@ -31,7 +31,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(diagnostics, name)
     if name in {"lint_payload", "lint_text", "lint_file"}:
-        from aggqlint import lint
+        from aggqlint.checks import engine as lint
 
         return getattr(lint, name)
     raise AttributeError(name)

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from aggqlint.fixes import Fix
+from aggqlint.fixes.model import Fix
 
 
 class Severity(enum.IntEnum):

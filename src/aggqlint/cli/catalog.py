@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 if TYPE_CHECKING:
-    from aggqlint.endpoints import Endpoint
-    from aggqlint.glossary import DimensionInfo, EndpointListing, MetricInfo, SearchHit
+    from aggqlint.api.endpoints import Endpoint
+    from aggqlint.api.glossary import DimensionInfo, EndpointListing, MetricInfo, SearchHit
 
 EXIT_USAGE = 2
 EXIT_NOTHING_FOUND = 1  # like grep: --search found nothing
@@ -47,8 +47,8 @@ def catalog(
     ENDPOINT is a short name (conversations/aggregates) or a full path. Without ENDPOINT,
     --search looks through every endpoint.
     """
-    from aggqlint import glossary
-    from aggqlint.endpoints import EndpointError, all_endpoints, resolve_endpoint
+    from aggqlint.api import glossary
+    from aggqlint.api.endpoints import EndpointError, all_endpoints, resolve_endpoint
 
     show_metrics = only_metrics or not only_dimensions
     show_dimensions = only_dimensions or not only_metrics

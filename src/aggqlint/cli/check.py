@@ -74,8 +74,8 @@ def check(
     color: bool | None,
 ) -> None:
     """Check report definitions and query bodies (files, directories, or - for stdin)."""
-    from aggqlint.config import CliOverrides
-    from aggqlint.lint import UsageError, exit_code, lint_paths
+    from aggqlint.checks.engine import UsageError, exit_code, lint_paths
+    from aggqlint.config.files import CliOverrides
     from aggqlint.output import Style, render
 
     try:

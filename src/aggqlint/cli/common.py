@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from aggqlint.config import CliOverrides
-    from aggqlint.lint import LintOptions
+    from aggqlint.checks.engine import LintOptions
+    from aggqlint.config.files import CliOverrides
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -120,9 +120,9 @@ def lint_options(
     is a usage error; with strict_endpoint off, one that surely names a known endpoint (a
     path missing /query) is instead reported on each body, which is still checked. A bad
     config or profile raises lint.UsageError (exit 2)."""
-    from aggqlint.config import load_settings
-    from aggqlint.endpoints import EndpointError, resolve_endpoint
-    from aggqlint.lint import LintOptions
+    from aggqlint.api.endpoints import EndpointError, resolve_endpoint
+    from aggqlint.checks.engine import LintOptions
+    from aggqlint.config.files import load_settings
 
     if endpoint:
         try:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from aggqlint.drift import Disagreement, DriftReport
+    from aggqlint.requests.drift import Disagreement, DriftReport
 
 EXIT_USAGE = 2
 
@@ -91,7 +91,7 @@ def drift(recordings: tuple[str, ...], output_format: str) -> None:
 
     Exit 1 when there is a missed rule or a false alarm, 0 otherwise.
     """
-    from aggqlint.drift import find_drift
+    from aggqlint.requests.drift import find_drift
 
     try:
         report = find_drift(Path(r) for r in recordings)

@@ -15,7 +15,7 @@ import click
 from aggqlint.cli.common import PathOptions, definition_options, lint_options, path_options
 
 if TYPE_CHECKING:
-    from aggqlint.plan import Plan, PlannedRequest
+    from aggqlint.requests.plan import Plan, PlannedRequest
 
 EXIT_USAGE = 2
 
@@ -36,7 +36,7 @@ def _json(requests: list[PlannedRequest], api_url: str) -> str:
 
 
 def _curl(requests: list[PlannedRequest], api_url: str) -> str:
-    from aggqlint.plan import canonical_json
+    from aggqlint.requests.plan import canonical_json
 
     commands = []
     for request in requests:
@@ -96,10 +96,10 @@ def plan(
     Definitions with errors are not planned: their diagnostics are shown and the exit code
     is 1.
     """
-    from aggqlint.config import CliOverrides
-    from aggqlint.lint import UsageError
-    from aggqlint.plan import plan_requests
-    from aggqlint.regions import DEFAULT_REGION, RegionError, resolve_hosts
+    from aggqlint.api.regions import DEFAULT_REGION, RegionError, resolve_hosts
+    from aggqlint.checks.engine import UsageError
+    from aggqlint.config.files import CliOverrides
+    from aggqlint.requests.plan import plan_requests
 
     try:
         hosts = resolve_hosts(

@@ -22,8 +22,9 @@ EXIT_USAGE = 2
 )
 def rules(rule: str | None, output_format: str) -> None:
     """List the rules by family, or explain one (AQL201 or unknown-metric)."""
-    from aggqlint import codes, ruledocs
-    from aggqlint.ruleset import all_rules
+    from aggqlint.checks.metadata import all_rules
+    from aggqlint.config import codes
+    from aggqlint.output import ruledocs
 
     if rule is None:
         everything = list(all_rules().values())

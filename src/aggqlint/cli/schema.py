@@ -23,8 +23,8 @@ def schema(endpoint: str | None, output: Path | None) -> None:
 
     With ENDPOINT (short name or full path), print that endpoint's request-body schema instead.
     """
-    from aggqlint.bundle import bundle_report_schema, dumps, endpoint_schema
-    from aggqlint.endpoints import EndpointError, resolve_endpoint
+    from aggqlint.api.editor_schema import bundle_report_schema, dumps, endpoint_schema
+    from aggqlint.api.endpoints import EndpointError, resolve_endpoint
 
     if endpoint is None:
         document = bundle_report_schema()

@@ -13,8 +13,8 @@ from aggqlint.cli.common import definition_options, path_options
 
 if TYPE_CHECKING:
     from aggqlint.diagnostics import Diagnostic
-    from aggqlint.recording import Exchange, Redactor
-    from aggqlint.submit import Selection, SubmitOutcome
+    from aggqlint.requests.recording import Exchange, Redactor
+    from aggqlint.requests.submit import Selection, SubmitOutcome
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -88,11 +88,11 @@ def submit(
     (an OAuth client-credentials grant). Exit 0 when every request was accepted, 1 when any
     was refused, rejected or failed, 2 for usage and credential errors, 130 when interrupted.
     """
+    from aggqlint.api.regions import RegionError, resolve_hosts
+    from aggqlint.checks.engine import UsageError
     from aggqlint.cli.common import PathOptions, lint_options
-    from aggqlint.config import CliOverrides
-    from aggqlint.lint import UsageError
-    from aggqlint.plan import plan_requests
-    from aggqlint.regions import RegionError, resolve_hosts
+    from aggqlint.config.files import CliOverrides
+    from aggqlint.requests.plan import plan_requests
 
     try:
         hosts = resolve_hosts(region, api_url, login_url, os.environ)
@@ -101,8 +101,8 @@ def submit(
     record = Path(record_path)
     if record.is_dir() or not record.parent.is_dir():
         _usage(f"cannot record to {record_path}: no such directory, or it is a directory")
-    from aggqlint.recording import Recorder, Redactor
-    from aggqlint.submit import (
+    from aggqlint.requests.recording import Recorder, Redactor
+    from aggqlint.requests.submit import (
         BACKOFF_BASE_ENV,
         Credentials,
         CredentialsError,
@@ -242,7 +242,7 @@ def _server_message(exchange: Exchange) -> str | None:
 
 
 def _summary(outcome: SubmitOutcome, selection: Selection, record_path: str) -> str:
-    from aggqlint.recording import Verdict
+    from aggqlint.requests.recording import Verdict
 
     accepted = sum(1 for e in outcome.exchanges if e.accepted)
     # One reading of a status for submit and drift: a final 401/403/429 did not judge the body.

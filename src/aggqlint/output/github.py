@@ -13,7 +13,7 @@ from aggqlint.output import Style
 from aggqlint.output.text import fix_block, summary
 
 if TYPE_CHECKING:
-    from aggqlint.lint import LintResult
+    from aggqlint.checks.engine import LintResult
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

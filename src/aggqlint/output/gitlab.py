@@ -16,7 +16,7 @@ from aggqlint.diagnostics import Diagnostic, Severity
 from aggqlint.output import Style
 
 if TYPE_CHECKING:
-    from aggqlint.lint import LintResult
+    from aggqlint.checks.engine import LintResult
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 

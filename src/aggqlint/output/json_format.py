@@ -9,7 +9,7 @@ from aggqlint.diagnostics import Severity
 from aggqlint.output import Style
 
 if TYPE_CHECKING:
-    from aggqlint.lint import LintResult
+    from aggqlint.checks.engine import LintResult
 
 
 def render(result: LintResult, style: Style) -> str:

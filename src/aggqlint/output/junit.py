@@ -16,7 +16,7 @@ from aggqlint.output import Style
 from aggqlint.output.text import fix_block, format_line
 
 if TYPE_CHECKING:
-    from aggqlint.lint import LintResult
+    from aggqlint.checks.engine import LintResult
 
 # Characters XML 1.0 cannot hold even escaped; a message quoting such a value from the input
 # would otherwise make the whole report unreadable.

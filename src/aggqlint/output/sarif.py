@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aggqlint import __version__
+from aggqlint.checks.metadata import RuleMeta, all_rules, rule
 from aggqlint.diagnostics import Diagnostic, Severity
-from aggqlint.fixes import Fix
+from aggqlint.fixes.model import Fix
 from aggqlint.output import Style
 from aggqlint.output.text import fix_block
-from aggqlint.ruleset import RuleMeta, all_rules, rule
 
 if TYPE_CHECKING:
-    from aggqlint.lint import LintResult
+    from aggqlint.checks.engine import LintResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/aggqlint/"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aggqlint.diagnostics import Diagnostic, Severity
-from aggqlint.fixes import Applicability
+from aggqlint.fixes.model import Applicability
 from aggqlint.output import Style
 
 if TYPE_CHECKING:
-    from aggqlint.lint import LintResult
+    from aggqlint.checks.engine import LintResult
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

@@ -1,0 +1,145 @@
+"""Command-line paths to the files a run checks: folders walked, excludes applied, standard
+input named, and every file taken once however many times it was reached."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aggqlint.config.globs import Glob
+
+SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"  # the path argument that means standard input
+STDIN_NAME = "<stdin>"  # how standard input is shown without --stdin-filename
+_GLOB_CHARACTERS = frozenset("*?[")
+# Skipped when walking a folder, unless the config's `exclude` replaces this list. Gitignore-
+# style: a pattern without '/' matches a name at any depth (`.*`: hidden files and folders,
+# .git and .venv among them). A folder holding pyvenv.cfg (a virtualenv) is always skipped.
+DEFAULT_EXCLUDE = (".*", "__pycache__", "node_modules", "venv", "build", "dist")
+DEFAULT_GLOBS = tuple(Glob(pattern) for pattern in DEFAULT_EXCLUDE)
+
+
+class UsageError(Exception):
+    """A problem with how aggqlint was called (exit 2), not with a checked file."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file to check."""
+
+    path: Path | None  # None: standard input
+    name: str  # as shown in diagnostics
+    named: bool  # named on the command line (always checked fully), not found in a folder
+    config_path: Path  # whose config, per-file-ignores and endpoint globs apply
+
+    @property
+    def is_json(self) -> bool:
+        return self.config_path.suffix.lower() == ".json"
+
+
+Excluded = Callable[[Path, bool], bool]  # (path, is_folder) -> skipped by the excludes
+
+
+def collect_inputs(
+    arguments: Iterable[str],
+    excluded: Excluded | None = None,
+    force_exclude: bool = False,
+    stdin_filename: str | None = None,
+) -> list[Input]:
+    """The files to check, in the order given. Folders are walked for YAML and JSON files,
+    skipping what `excluded` says; named files are checked whatever their suffix, and
+    excluded only with force_exclude. A file reached twice (a folder and a file in it,
+    `a.yaml ./a.yaml`, a symlink) is checked once, under the first name it was reached by."""
+    skip = excluded or default_excluded
+    found: list[Input] = []
+    seen: set[str] = set()
+
+    def add(item: Input, identity: str) -> None:
+        if identity not in seen:
+            seen.add(identity)
+            found.append(item)
+
+    for text in arguments:
+        if text == STDIN:
+            named = Path(stdin_filename) if stdin_filename else None
+            if not (force_exclude and named and skip(_absolute(named), False)):
+                add(_stdin_input(stdin_filename), STDIN)
+            continue
+        path = Path(text)
+        if path.is_dir():
+            if force_exclude and skip(_absolute(path), True):
+                continue
+            walked = list(_walk(path, skip))
+            if not walked:
+                raise UsageError(
+                    f"no YAML or JSON files found in {text} (looked for "
+                    f"{', '.join('*' + s for s in SUFFIXES)}, after excludes); "
+                    "is the folder name right?"
+                )
+            for file in walked:
+                add(Input(file, display_path(file), False, file), os.path.realpath(file))
+        elif path.exists() or path.is_symlink():
+            if force_exclude and skip(_absolute(path), False):
+                continue
+            add(Input(path, display_path(path), True, path), os.path.realpath(path))
+        else:
+            hint = ""
+            if _GLOB_CHARACTERS & set(text):
+                hint = " (a shell pattern that matched no file is passed on as written)"
+            raise UsageError(f"no such file or directory: {text}{hint}")
+    return found
+
+
+def _stdin_input(stdin_filename: str | None) -> Input:
+    if stdin_filename:
+        path = Path(stdin_filename)
+        return Input(None, display_path(path), True, path)
+    # Without a name, the config is the one found from the working directory.
+    return Input(None, STDIN_NAME, True, Path.cwd() / STDIN_NAME)
+
+
+def default_excluded(path: Path, is_folder: bool) -> bool:
+    """The default excludes, without any config (the default patterns match names only)."""
+    return is_virtualenv(path, is_folder) or matches_any(DEFAULT_GLOBS, path.name, is_folder)
+
+
+def is_virtualenv(path: Path, is_folder: bool) -> bool:
+    return is_folder and (path / "pyvenv.cfg").is_file()
+
+
+def matches_any(globs: Iterable[Glob], relative: str, is_folder: bool) -> bool:
+    return any(glob.excludes(relative, is_folder) for glob in globs)
+
+
+def _walk(root: Path, skip: Excluded) -> Iterator[Path]:
+    # os.walk does not follow symlinked directories, so a symlink loop cannot trap it.
+    for directory, subdirs, files in os.walk(root):
+        folder = Path(directory)
+        subdirs[:] = sorted(d for d in subdirs if not skip(_absolute(folder / d), True))
+        for name in sorted(files):
+            path = folder / name
+            if name.lower().endswith(SUFFIXES) and not skip(_absolute(path), False):
+                yield path
+
+
+def _absolute(path: Path) -> Path:
+    # Normalised: the excludes see `reports`, not `reports/..`'s last name `..`.
+    return Path(os.path.abspath(path))
+
+
+def display_path(path: Path) -> str:
+    """Paths as the user would type them: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if not path.is_absolute() or _inside_cwd(path) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _inside_cwd(path: Path) -> bool:
+    try:
+        path.resolve().relative_to(Path.cwd().resolve())
+        return True
+    except ValueError:
+        return False
