@@ -308,17 +308,16 @@ class _Overrides:
         )
 
 
+def _option_items(values: tuple[str, ...]) -> list[str]:
+    """A repeatable option's values, each of which may be comma-separated."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
 def _cli_codes(values: tuple[str, ...], option: str) -> list[str]:
-    codes = []
-    for value in values:  # the option repeats, and each value may be comma-separated
-        for item in value.split(","):
-            if not item.strip():
-                continue
-            try:
-                codes.append(selector(item))
-            except UnknownRule as err:
-                raise ConfigError(COMMAND_LINE, option, str(err)) from None
-    return codes
+    try:
+        return [selector(item) for item in _option_items(values)]
+    except UnknownRule as err:
+        raise ConfigError(COMMAND_LINE, option, str(err)) from None
 
 
 def _policy(config: Config | None, path: Path, cli: _Overrides) -> Policy:
@@ -427,14 +426,11 @@ def load_settings(
 
 def _cli_globs(values: tuple[str, ...]) -> list[Glob]:
     globs = []
-    for value in values:  # the option repeats, and each value may be comma-separated
-        for item in value.split(","):
-            if not item.strip():
-                continue
-            try:
-                globs.append(exclude_glob(item.strip()))
-            except ValueError as err:
-                raise ConfigError(COMMAND_LINE, "--exclude", f"bad glob '{item}': {err}") from None
+    for item in _option_items(values):
+        try:
+            globs.append(exclude_glob(item))
+        except ValueError as err:
+            raise ConfigError(COMMAND_LINE, "--exclude", f"bad glob '{item}': {err}") from None
     return globs
 
 
