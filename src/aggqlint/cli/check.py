@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from aggqlint.cli.common import (
+    EXIT_USAGE,
     PathOptions,
     definition_options,
     lint_options,
@@ -16,8 +17,6 @@ from aggqlint.cli.common import (
     use_color,
 )
 from aggqlint.output import FORMATTERS
-
-EXIT_USAGE = 2
 
 
 @click.command()

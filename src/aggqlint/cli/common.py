@@ -15,6 +15,9 @@ import click
 if TYPE_CHECKING:
     from aggqlint.checks.engine import LintOptions
     from aggqlint.config.files import CliOverrides
+    from aggqlint.requests.plan import Plan
+
+EXIT_USAGE = 2
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -140,3 +143,26 @@ def lint_options(
         force_exclude=paths.force_exclude,
         stdin_filename=paths.stdin_filename,
     )
+
+
+def plan_paths(
+    paths: tuple[str, ...],
+    endpoint: str | None,
+    now_text: str | None,
+    config_path: Path | None,
+    profile: str | None,
+    files: PathOptions,
+) -> Plan:
+    """What plan and submit start from: the requests the definitions stand for, checked as
+    check checks them. A usage problem (a bad path, config or profile) exits 2."""
+    from aggqlint.checks.engine import UsageError
+    from aggqlint.config.files import CliOverrides
+    from aggqlint.requests.plan import plan_requests
+
+    try:
+        overrides = CliOverrides(profile=profile)
+        options = lint_options(endpoint, now_text, config_path, overrides, paths=files)
+        return plan_requests(paths, options)
+    except UsageError as err:
+        click.echo(f"aggqlint: {err}", err=True)
+        sys.exit(EXIT_USAGE)

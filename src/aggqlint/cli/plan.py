@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggqlint.cli.common import PathOptions, definition_options, lint_options, path_options
+from aggqlint.cli.common import (
+    PathOptions,
+    definition_options,
+    path_options,
+    plan_paths,
+)
 
 if TYPE_CHECKING:
     from aggqlint.requests.plan import Plan, PlannedRequest
-
-EXIT_USAGE = 2
 
 
 def _text(requests: list[PlannedRequest], api_url: str) -> str:
@@ -97,9 +100,6 @@ def plan(
     is 1.
     """
     from aggqlint.api.regions import DEFAULT_REGION, RegionError, resolve_hosts
-    from aggqlint.checks.engine import UsageError
-    from aggqlint.config.files import CliOverrides
-    from aggqlint.requests.plan import plan_requests
 
     try:
         hosts = resolve_hosts(
@@ -107,18 +107,14 @@ def plan(
         )
     except RegionError as err:
         raise click.BadParameter(str(err), param_hint="--region/--api-url") from None
-    try:
-        options = lint_options(
-            endpoint,
-            now_text,
-            config_path,
-            CliOverrides(profile=profile),
-            paths=PathOptions(exclude, force_exclude, stdin_filename),
-        )
-        result = plan_requests(paths, options)
-    except UsageError as err:
-        click.echo(f"aggqlint: {err}", err=True)
-        sys.exit(EXIT_USAGE)
+    result = plan_paths(
+        paths,
+        endpoint,
+        now_text,
+        config_path,
+        profile,
+        PathOptions(exclude, force_exclude, stdin_filename),
+    )
     output = PLAN_FORMATS[output_format](result.requests, hosts.api_url)
     if output:
         click.echo(output, nl=False)

@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from aggqlint.cli.common import definition_options, path_options
+from aggqlint.cli.common import EXIT_USAGE, definition_options, path_options, plan_paths
 
 if TYPE_CHECKING:
     from aggqlint.diagnostics import Diagnostic
     from aggqlint.requests.recording import Exchange, Redactor
     from aggqlint.requests.submit import Selection, SubmitOutcome
 
-EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
@@ -89,10 +88,7 @@ def submit(
     was refused, rejected or failed, 2 for usage and credential errors, 130 when interrupted.
     """
     from aggqlint.api.regions import RegionError, resolve_hosts
-    from aggqlint.checks.engine import UsageError
-    from aggqlint.cli.common import PathOptions, lint_options
-    from aggqlint.config.files import CliOverrides
-    from aggqlint.requests.plan import plan_requests
+    from aggqlint.cli.common import PathOptions
 
     try:
         hosts = resolve_hosts(region, api_url, login_url, os.environ)
@@ -118,17 +114,14 @@ def submit(
     except CredentialsError as err:
         _usage(str(err))
     redactor = Redactor(credentials.client_secret)
-    try:
-        checking = lint_options(
-            endpoint,
-            now_text,
-            config_path,
-            CliOverrides(profile=profile),
-            paths=PathOptions(exclude, force_exclude, stdin_filename),
-        )
-        plan = plan_requests(paths, checking)
-    except UsageError as err:
-        _usage(str(err))
+    plan = plan_paths(
+        paths,
+        endpoint,
+        now_text,
+        config_path,
+        profile,
+        PathOptions(exclude, force_exclude, stdin_filename),
+    )
     selection = select_work(plan, force)
     _report_selection(plan.diagnostics, selection)
     if not selection.work:
