@@ -444,6 +444,41 @@ def test_an_observation_query_sent_to_the_wrong_observation_endpoint() -> None:
     ]
 
 
+def test_no_endpoint_fix_to_a_model_without_the_querys_fields() -> None:
+    # users/activity takes userId and teamId, but no interval or userFilters, and it needs
+    # groupBy and metric objects: following the fix would give new errors.
+    found = lint_query(
+        f"""
+        {INTERVAL}
+        userFilters: [{{type: or, predicates: [{{dimension: teamId, value: {UUID}}}]}}]
+        """,
+        "users/details",
+    )
+    assert [(d.code, d.suggestion) for d in found] == [("AQL208", None)]
+    assert "set endpoint" not in found[0].message
+
+
+def test_no_endpoint_fix_when_a_metric_object_names_what_the_other_lacks() -> None:
+    # conversations/activity takes oWaiting but not oOnQueueUsers (ConversationActivityQueryMetric).
+    found = lint_query(
+        "groupBy: [queueId]\nmetrics: [{metric: oWaiting}, {metric: oOnQueueUsers}]",
+        "routing/activity",
+    )
+    assert [(d.location.line, d.code, d.suggestion) for d in found] == [(5, "AQL208", None)]
+    assert "set endpoint" not in found[0].message
+
+
+def test_an_endpoint_fix_for_metric_objects_that_all_fit_it() -> None:
+    found = lint_query(
+        "groupBy: [queueId]\nmetrics: [{metric: oWaiting}, {metric: oLongestWaiting}]",
+        "routing/activity",
+    )
+    assert [(d.code, d.suggestion) for d in found] == [
+        ("AQL208", "conversations/activity"),
+        ("AQL208", "conversations/activity"),
+    ]
+
+
 # 6. A valid name in the wrong slot says so, not "unknown metric".
 
 
