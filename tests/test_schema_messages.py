@@ -291,6 +291,45 @@ def test_queue_id_in_conversation_filters_belongs_in_segment_filters() -> None:
     )
 
 
+def test_a_dimension_in_resolution_filters_belongs_in_segment_filters() -> None:
+    # ResolutionDetailQueryPredicate has no 'dimension' at all: the same advice as elsewhere.
+    found = _in_list("resolutionFilters", f"{{type: dimension, dimension: queueId, value: {UUID}}}")
+    assert _lines([found]) == [
+        "8:40 AQL212 error 'queueId' is a segment dimension; move this predicate to "
+        "segmentFilters (evaluationFilters and surveyFilters take it too)"
+    ]
+    assert found.suggestion == (
+        "segmentFilters:\n- type: and\n  predicates:\n"
+        f"  - {{type: dimension, dimension: queueId, value: {UUID}}}"
+    )
+
+
+def test_one_aggregate_filter_on_a_details_query_names_its_list() -> None:
+    predicate = f"{{dimension: queueId, value: {UUID}}}"
+    found = lint_query(
+        f"{INTERVAL}\nfilter: {{type: and, predicates: [{predicate}]}}", "conversations/details"
+    )
+    assert _lines(found) == [
+        "5:3 AQL200 error unknown field 'filter' in conversations/details query; details "
+        "queries filter in lists by level (conversationFilters, segmentFilters, "
+        "evaluationFilters, surveyFilters, resolutionFilters): this filter goes in segmentFilters"
+    ]
+    assert found[0].suggestion == (f"segmentFilters:\n- type: and\n  predicates:\n  - {predicate}")
+
+
+def test_a_details_list_on_an_aggregate_query_names_its_one_filter() -> None:
+    predicate = f"{{dimension: queueId, value: {UUID}}}"
+    found = lint_query(
+        f"{INTERVAL}\nmetrics: [nOffered]\n"
+        f"segmentFilters: [{{type: and, predicates: [{predicate}]}}]"
+    )
+    assert _lines(found) == [
+        "6:3 AQL200 error unknown field 'segmentFilters' in conversations/aggregates query; "
+        "this query takes one 'filter' (segmentFilters is for details queries)"
+    ]
+    assert found[0].suggestion == f"filter:\n  type: and\n  predicates:\n  - {predicate}"
+
+
 def test_the_same_mistake_in_a_details_job() -> None:
     found = _in_list(
         "conversationFilters",

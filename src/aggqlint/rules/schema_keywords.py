@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from aggqlint import catalog, placement
+from aggqlint import bodyfit, catalog, placement
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.didyoumean import GUESSES, close_match, closest, known_wrong_field
@@ -83,7 +83,7 @@ def filter_part_shape(found: KeywordError) -> Iterator[Finding]:
         yield shape
 
 
-@rule("AQL200", scope="schema", keywords=("additionalProperties",))
+@rule("AQL200", scope="schema", keywords=("additionalProperties",), borrows=("AQL212",))
 def unknown_field(found: KeywordError) -> Iterator[Finding]:
     yield from _unknown_fields(found, invented=False)
 
@@ -124,7 +124,20 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
         message = f"unknown field '{name}' in {where}"
         suggestion = None
         code = "AQL200"
-        if entry:
+        if not invented and name == "dimension" and endpoint is not None:
+            moved = _dimension_in_other_list(found)
+            if moved is not None:
+                yield moved  # a dimension in a list whose predicates take none (AQL212)
+                continue
+        mixed = (
+            _filter_of_other_query(name, error.instance, known, endpoint)
+            if pointer == "" and endpoint is not None
+            else None
+        )
+        if entry is None and mixed is not None:
+            hint, suggestion = mixed
+            message += f"; {hint}"
+        elif entry:
             code = entry.get("code", code)
             if entry.get("use") and entry["use"] in known:
                 message += f"; use '{entry['use']}'"
@@ -147,6 +160,59 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
                     "top of the report definition, beside 'query'"
                 )
         yield Finding(code, field_pointer, message, suggestion, at_key=True, data={"field": name})
+
+
+def _dimension_in_other_list(found: KeywordError) -> Finding | None:
+    """A dimension predicate in a details list whose predicates take no dimension
+    (resolutionFilters): where it belongs, as for a dimension in any other wrong list."""
+    predicate = found.error.instance
+    endpoint = found.endpoint
+    path = list(found.error.absolute_path)
+    if endpoint is None or not path or not isinstance(predicate.get("dimension"), str):
+        return None
+    model_name, _ = found.model.where(found.error.schema)
+    if not model_name.endswith("Predicate"):
+        return None
+    here = (str(path[0]), model_name, "dimension")
+    value_pointer = pointer_join(found.pointer, "dimension")
+    return placement.misplaced(predicate["dimension"], endpoint, here, value_pointer, predicate)
+
+
+def _filter_of_other_query(
+    name: str, body: dict[str, Any], known: list[str], endpoint: Endpoint
+) -> tuple[str, str | None] | None:
+    """The details/aggregates mix-up: one 'filter' on a details query (which filters in lists
+    by level) or a details list on a query that takes one 'filter'. The hint and the fix."""
+    lists = [k for k in known if k.endswith("Filters")]
+    value = body.get(name)
+    if name == "filter" and lists:
+        target = _list_for(value, lists, endpoint)
+        hint = f"details queries filter in lists by level ({', '.join(lists)})"
+        if target is None:
+            return hint, None
+        return f"{hint}: this filter goes in {target}", shapes.render({target: [value]})
+    if name.endswith("Filters") and "filter" in known:
+        hint = f"this query takes one 'filter' ({name} is for details queries)"
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+            return hint, shapes.render({"filter": value[0]})
+        return hint, None
+    return None
+
+
+def _list_for(value: Any, lists: list[str], endpoint: Endpoint) -> str | None:
+    """The first details list (in the model's order) whose predicates take every dimension of
+    an aggregate-style filter."""
+    dimensions = set(bodyfit.predicate_dimensions(value))
+    if not dimensions:
+        return None
+    for field in lists:
+        takes: set[str] = set()
+        for slot in catalog.slots(endpoint):
+            if slot.field == field and slot.in_predicate and slot.prop == "dimension":
+                takes |= slot.values
+        if dimensions <= takes:
+            return field
+    return None
 
 
 def _shaped_filter_part(model: Model, error: Any, pointer: str) -> Finding | None:
