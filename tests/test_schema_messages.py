@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+import pytest
 from conftest import lint_query as _lint_query
 
 from aggqlint.diagnostics import Diagnostic
@@ -516,6 +517,29 @@ def test_an_endpoint_fix_for_metric_objects_that_all_fit_it() -> None:
         ("AQL208", "conversations/activity"),
         ("AQL208", "conversations/activity"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "query", "shape"),
+    [
+        ("flows/activity", "metrics: [oFlow]\ngroupBy: [flowId]", "{metric: oFlow}"),
+        (
+            "taskmanagement/metrics",
+            "metrics: [oWorkitemsDue]\ngroupBy: [queueId]\n"
+            f"filter: {{predicates: [{{dimension: queueId, value: {UUID}}}]}}",
+            "{name: oWorkitemsDue}",
+        ),
+    ],
+)
+def test_metric_names_where_metric_objects_are_taken_show_the_object(
+    endpoint: str, query: str, shape: str
+) -> None:
+    [found] = lint_query(query, endpoint)
+    assert _lines([found]) == [
+        f"4:13 AQL204 error item 0 of 'metrics' must be an object in {endpoint} query, not a "
+        f"string: each metric is an object here; write {shape}"
+    ]
+    assert found.suggestion == shape
 
 
 # 6. A valid name in the wrong slot says so, not "unknown metric".

@@ -89,6 +89,15 @@ def _value_fits(spec: dict[str, Any], value: Any) -> bool:
     return not allowed or not isinstance(value, str) or value in allowed
 
 
+def metric_object_key(endpoint: Endpoint) -> str | None:
+    """The key that names the metric where the endpoint's metrics are objects (`metric` in
+    activity queries, `name` in task management ones), else None."""
+    model = _item_model(endpoint.schema())
+    if model.get("type") != "object":
+        return None
+    return next((key for key in model.get("required", []) if key in METRIC_NAME_KEYS), None)
+
+
 def _item_model(schema: dict[str, Any]) -> dict[str, Any]:
     items = schema.get("properties", {}).get("metrics", {}).get("items", {})
     ref = items.get("$ref") if isinstance(items, dict) else None

@@ -461,6 +461,18 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
             or "filter: {type: and, predicates: [...]}",
         )
         return
+    key = bodyfit.metric_object_key(endpoint) if endpoint and prop == "metrics" else None
+    if key is not None and isinstance(value, str):
+        # The observation habit: names where activity and task management queries take objects.
+        shape = f"{{{key}: {value}}}"
+        yield Finding(
+            "AQL204",
+            pointer,
+            f"{name} must be {want} in {where}, not {got}: each metric is an object "
+            f"here; write {shape}",
+            shape,
+        )
+        return
     yield Finding("AQL204", pointer, f"{name} must be {want} in {where}, not {got}")
 
 
