@@ -542,6 +542,21 @@ def test_metric_names_where_metric_objects_are_taken_show_the_object(
     assert found.suggestion == shape
 
 
+def test_yes_in_a_predicate_value_offers_what_is_sent_as_well() -> None:
+    # The server gets true and reads "true": quoting 'yes' would match nothing on released.
+    found = lint_query(
+        f"{INTERVAL}\nmetrics: [nEvaluations]\n"
+        "filter: {type: and, predicates: [{dimension: released, value: yes}]}",
+        "evaluations/aggregates",
+    )
+    assert _lines(found) == [
+        "6:65 AQL003 error YAML reads yes as a boolean true, not the text 'yes'; quote it: "
+        "'true' for a true/false dimension (what is sent today), or 'yes' if the dimension's "
+        "values are words"
+    ]
+    assert found[0].suggestion == "'true'"
+
+
 # 6. A valid name in the wrong slot says so, not "unknown metric".
 
 

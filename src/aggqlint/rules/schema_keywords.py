@@ -425,6 +425,9 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
     if "string" in expected_types and raw is not None and raw.text != _json_text(value):
         # YAML 1.1 changed what was written (`no` -> false, `0123` -> 83): the server would
         # get a different value than the one in the file.
+        if isinstance(value, bool) and prop == "value":
+            yield _yaml_boolean_value(raw.text, value, pointer)
+            return
         yield Finding(
             "AQL003",
             pointer,
@@ -474,6 +477,21 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
         )
         return
     yield Finding("AQL204", pointer, f"{name} must be {want} in {where}, not {got}")
+
+
+def _yaml_boolean_value(written: str, value: bool, pointer: str) -> Finding:
+    """`value: yes` in a predicate: the server gets true and reads it as the text "true",
+    which is what a true/false dimension (released, rescored) holds. Quoting the word would
+    send 'yes', which such a dimension never matches; so say both, and offer what is sent."""
+    sent = _json_text(value)
+    return Finding(
+        "AQL003",
+        pointer,
+        f"YAML reads {written} as a boolean {sent}, not the text '{written}'; quote it: "
+        f"'{sent}' for a true/false dimension (what is sent today), or '{written}' if the "
+        f"dimension's values are words",
+        f"'{sent}'",
+    )
 
 
 def _name_object(
