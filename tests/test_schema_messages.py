@@ -557,6 +557,16 @@ def test_yes_in_a_predicate_value_offers_what_is_sent_as_well() -> None:
     assert found[0].suggestion == "'true'"
 
 
+def test_a_name_that_begins_real_names_is_offered_one_of_them() -> None:
+    # Edit distance alone picks 'nWebSurveys'; the NPS metrics all begin with the name written.
+    found = lint_query(f"{INTERVAL}\nmetrics: [nSurveyNps]", "surveys/aggregates")
+    assert _lines(found) == [
+        "5:13 AQL201 error unknown metric 'nSurveyNps' for surveys/aggregates; did you mean "
+        "'nSurveyNpsResponses'?"
+    ]
+    assert found[0].suggestion == "nSurveyNpsResponses"
+
+
 # 6. A valid name in the wrong slot says so, not "unknown metric".
 
 
