@@ -103,11 +103,15 @@ def detail_limits() -> DetailLimits:
     start: the fake must not quietly stop enforcing what the facts say."""
     text = (FACTS / "limits.md").read_text(encoding="utf-8")
     # "With no filter, the interval may be at most **7 days**. With a filter, the limit rises
-    # to **31 days**." The Query Builder UI's 32 days is a UI figure, not the service's.
+    # to **31 days**." and "the Genesys Analytics Query Builder UI says 7 days without a filter
+    # and **32** days with one". The sources disagree; Genesys's own tool sends 32-day queries,
+    # so the stand-in takes the longer span (aggqlint warns on the 32nd day, AQL412).
     short = re.search(r"no filter, the interval may be at most \*\*(\d+) days\*\*", text)
-    long = re.search(r"With a filter, the limit rises to \*\*(\d+) days\*\*", text)
-    if not short or not long:
+    documented = re.search(r"With a filter, the limit rises to \*\*(\d+) days\*\*", text)
+    builder = re.search(r"Query Builder UI says .* and \*\*(\d+)\*\* days with one", text)
+    if not short or not documented or not builder:
         raise KeyError("limits.md no longer states the detail interval limits")
+    long = max(documented, builder, key=lambda match: int(match.group(1)))
     errors = json.loads((FACTS / "errors.json").read_text(encoding="utf-8"))
     [paging] = [m for m in errors["observed_error_messages"] if m["id"].endswith("limit_100000")]
     cap = re.search(r"exceed (\d+) results", paging["message"])

@@ -33,6 +33,28 @@ def test_aggregate_body_is_inferred_from_its_metric_names() -> None:
     assert "users/aggregates" in diagnostic.message
 
 
+def test_metric_objects_name_the_activity_endpoint() -> None:
+    # oWaiting is ConversationActivityQueryMetric's only: not flows/ or routing/activity.
+    text = "groupBy: [queueId]\nmetrics: [{metric: oWaiting, details: true}]\n"
+    [diagnostic] = lint_text(text, "now.yaml", NOW)
+    assert diagnostic.code == "AQL024"
+    assert "inferred as conversations/activity" in diagnostic.message
+    assert diagnostic.suggestion == "conversations/activity"
+
+
+def test_metric_objects_are_read_with_their_own_keys() -> None:
+    # {name: ...} is the task management shape; the activity endpoints take {metric: ...}.
+    filtered = "filter: {predicates: [{dimension: queueId, value: q1}]}\n"
+    text = "groupBy: [queueId]\nmetrics: [{name: oWorkitemsDue, qualifier: Hours24}]\n"
+    [diagnostic] = lint_text(text + filtered, "now.yaml", NOW)
+    assert (diagnostic.code, diagnostic.suggestion) == ("AQL024", "taskmanagement/metrics")
+    # A key no metric model has, or an object where names are listed, fits nothing.
+    wrong_key = "groupBy: [queueId]\nmetrics: [{metric: oWaiting, qualifier: Hours24}]\n"
+    assert _codes(wrong_key, "x.yaml") == [("AQL023", 1, 1)]
+    interval = "interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
+    assert _codes(interval + "metrics: [{metric: nOffered}]\n", "x.yaml") == [("AQL023", 1, 1)]
+
+
 def test_ambiguous_body_asks_for_the_endpoint() -> None:
     text = "interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
     [diagnostic] = lint_text(text, "x.yaml", NOW)

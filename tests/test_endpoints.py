@@ -74,3 +74,24 @@ def test_known_invented_path_points_to_the_real_one() -> None:
     assert caught.value.code == "AQL020"
     assert caught.value.suggestion == "conversations/aggregates"
     assert "grouped by userId" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("url", "short"),
+    [
+        (
+            "https://api.mypurecloud.de/api/v2/analytics/conversations/aggregates/query",
+            "conversations/aggregates",
+        ),
+        ("HTTPS://api.usw2.pure.cloud/api/v2/analytics/users/details/query/", "users/details"),
+    ],
+)
+def test_a_url_with_its_host_is_told_to_drop_the_host(url: str, short: str) -> None:
+    with pytest.raises(EndpointError) as err:
+        resolve_endpoint(url)
+    assert err.value.code == "AQL020"
+    assert str(err.value) == (
+        f"unknown endpoint '{url}'; drop the host (the region is chosen at submit time): "
+        f"write '{short}'"
+    )
+    assert err.value.suggestion == short

@@ -297,7 +297,8 @@ def test_an_interval_that_is_not_iso_8601_is_invalid_date(fake: FakeGenesys) -> 
         ("conversations/details/query", {}, 7, 200),
         ("conversations/details/query", {}, 8, 400),
         ("conversations/details/query", {"segmentFilters": "queue"}, 31, 200),
-        ("conversations/details/query", {"segmentFilters": "queue"}, 32, 400),
+        ("conversations/details/query", {"segmentFilters": "queue"}, 32, 200),
+        ("conversations/details/query", {"segmentFilters": "queue"}, 33, 400),
         ("conversations/details/query", {"segmentFilters": []}, 8, 400),  # empty: no filter
         ("users/details/query", {}, 8, 400),
         ("users/details/query", {"userFilters": "user"}, 31, 200),
@@ -320,7 +321,7 @@ def test_detail_intervals_follow_limits_md(
     assert answered == status, answer
     if status == 400:
         kind = "with a filter" if days > 8 else "without a filter"
-        limit = 31 if days > 8 else 7
+        limit = 32 if days > 8 else 7
         assert answer["message"] == (
             f"The interval of a detail query {kind} may span at most {limit} days"
         )

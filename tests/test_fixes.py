@@ -51,7 +51,8 @@ CASES = {
         f"interval: {INTERVAL}\nmetrics: [nOffered]\nfilter:\n  type: and\n  predicates:\n"
         "    - {type: dimension, dimension: mediaType, operator: matches, value: no}\n",
         f"interval: {INTERVAL}\nmetrics: [nOffered]\nfilter:\n  type: and\n  predicates:\n"
-        "    - {type: dimension, dimension: mediaType, operator: matches, value: 'no'}\n",
+        # what the server gets today (false, read as the text "false"), written as text
+        "    - {type: dimension, dimension: mediaType, operator: matches, value: 'false'}\n",
         "q.yaml",
     ),
     "endpoint without /query": (

@@ -264,6 +264,33 @@ def test_definitions_with_errors_are_not_planned(tmp_path: Path) -> None:
     assert "1 request planned from 1 definition" in result.stderr
 
 
+def test_window_and_chunk_findings_are_not_repeated_as_interval_findings(
+    tmp_path: Path,
+) -> None:
+    # Each chunk's request (10 days) and window 2's request (30 minutes) would say again, of
+    # their 'interval', what check says of the chunk and of window 2.
+    path = write(
+        tmp_path,
+        """\
+        report: details-chunk-too-long
+        endpoint: conversations/details
+        query: {interval: 2026-11-01T00:00:00Z/2026-11-21T00:00:00Z}
+        chunk: P10D
+        ---
+        report: window-granularity
+        endpoint: conversations/aggregates
+        query: {granularity: PT1H, metrics: [nOffered]}
+        windows:
+          - 2026-11-01T08:00:00Z/2026-11-01T12:00:00Z
+          - 2026-11-01T13:00:00Z/2026-11-01T13:30:00Z
+        """,
+    )
+    plan = plan_requests([str(path)], LintOptions(now=datetime(2026, 11, 30, tzinfo=UTC)))
+    found = [(d.location.line, d.location.column, d.code) for d in plan.diagnostics]
+    assert found == [(4, 8, "AQL401"), (11, 5, "AQL111")]
+    assert [d.report for d in plan.blocked] == ["details-chunk-too-long"]
+
+
 def test_a_chunk_that_cannot_be_applied_blocks_the_definition(tmp_path: Path) -> None:
     path = write(
         tmp_path,

@@ -15,7 +15,7 @@ from aggqlint.checks import RuleContext, limits
 from aggqlint.checks.engine import LintOptions, lint_text
 from aggqlint.checks.metadata import all_rules
 from aggqlint.config.policy import Policy
-from aggqlint.diagnostics import Diagnostic
+from aggqlint.diagnostics import Diagnostic, Severity
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 DAY = "2023-10-01T00:00:00Z/2023-10-02T00:00:00Z"
@@ -76,11 +76,34 @@ def test_seven_days_without_a_filter_is_allowed() -> None:
 
 def test_a_filter_allows_31_days() -> None:
     thirty_one = "2023-10-01T00:00:00Z/2023-11-01T00:00:00Z"
-    assert where(detail(thirty_one, SEGMENT_FILTER), "AQL401") == []
+    assert [d.code for d in lint(detail(thirty_one, SEGMENT_FILTER))] == []
+
+
+def test_the_32nd_day_the_query_builder_allows_is_a_warning() -> None:
+    # limits.md §1: the developer center says 31 days, Genesys's Query Builder 32.
     thirty_two = "2023-10-01T00:00:00Z/2023-11-02T00:00:00Z"
-    found = one(detail(thirty_two, SEGMENT_FILTER), "AQL401")
-    assert "at most 31 days, even with a filter" in found.message
+    [found] = lint(detail(thirty_two, SEGMENT_FILTER))
+    assert (found.code, found.severity, found.location.line) == ("AQL412", Severity.WARNING, 4)
+    assert "spans 32 days; a conversations/details query may span at most 31 days" in found.message
+    assert "Genesys's Query Builder allows 32 days" in found.message
     assert found.suggestion == "chunk: P31D"
+
+
+def test_past_32_days_with_a_filter_is_an_error() -> None:
+    thirty_three = "2023-10-01T00:00:00Z/2023-11-03T00:00:00Z"
+    [found] = lint(detail(thirty_three, SEGMENT_FILTER))
+    assert (found.code, found.severity, found.location.line) == ("AQL401", Severity.ERROR, 4)
+    assert "at most 31 days, even with a filter (32 days in Genesys's Query Builder)" in (
+        found.message
+    )
+    assert found.suggestion == "chunk: P31D"
+
+
+def test_a_32_day_chunk_of_a_filtered_query_is_a_warning() -> None:
+    long = "2023-10-01T00:00:00Z/2023-12-01T00:00:00Z"
+    found = one(detail(long, SEGMENT_FILTER, envelope="chunk: P32D\n"), "AQL412")
+    assert (found.location.line, found.location.column, found.suggestion) == (3, 8, "P31D")
+    assert where(detail(long, SEGMENT_FILTER, envelope="chunk: P33D\n"), "AQL401") == [(3, 8)]
 
 
 def test_an_empty_filter_list_is_no_filter() -> None:
@@ -302,7 +325,16 @@ def test_the_seed_003_team_profiles() -> None:
 
 def test_every_limits_code_is_declared() -> None:
     declared = {code for code, meta in all_rules().items() if meta.family == "limits"}
-    assert declared == {"AQL401", "AQL402", "AQL403", "AQL404", "AQL405", "AQL410", "AQL411"}
+    assert declared == {
+        "AQL401",
+        "AQL402",
+        "AQL403",
+        "AQL404",
+        "AQL405",
+        "AQL410",
+        "AQL411",
+        "AQL412",
+    }
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -314,7 +346,7 @@ def test_every_limits_code_is_declared() -> None:
     seconds=st.integers(min_value=1, max_value=60 * 86_400),
     filtered=st.booleans(),
 )
-def test_the_detail_limit_fires_exactly_past_7_or_31_days(
+def test_the_detail_limit_fires_exactly_past_7_or_32_days(
     start: datetime, seconds: int, filtered: bool
 ) -> None:
     begin = start.replace(tzinfo=UTC, microsecond=0)
@@ -326,8 +358,10 @@ def test_the_detail_limit_fires_exactly_past_7_or_31_days(
         body["segmentFilters"] = [{"type": "and", "predicates": []}]
     context = RuleContext(body, all_endpoints()["conversations/details"], now=NOW)
     codes = [f.code for f in limits.check(context)]
-    allowed = timedelta(days=31 if filtered else 7)
+    allowed = timedelta(days=32 if filtered else 7)
     assert ("AQL401" in codes) == (end - begin > allowed)
+    disputed = filtered and timedelta(days=31) < end - begin <= allowed
+    assert ("AQL412" in codes) == disputed
 
 
 @settings(max_examples=200, deadline=None)

@@ -393,6 +393,10 @@ def test_credential_after_its_name_in_a_text(text: str, name: str, secret: str) 
         "https://api.example.com/list?nextToken=Q2hZ3kL0pN7vX1sR9tW4",
         "tokens are rotated by the platform team (token=none here)",
         "password=hunter2",  # shorter than any secret worth the alarm
+        # Plain words after the name are prose (exit reasons a flow logs), not credentials.
+        "the flow logs its exit reasons as token=expired and password=incorrect",
+        "keys are renewed on token=rotation, see the runbook",
+        "Set password=Required in the form",
         "export GENESYSCLOUD_OAUTHCLIENT_SECRET=${GENESYSCLOUD_OAUTHCLIENT_SECRET}",
         "client_secret=<your client secret>",
         "client_secret=CHANGE_ME && password=REDACTED",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+import pytest
 from conftest import lint_query as _lint_query
 
 from aggqlint.api.endpoints import all_endpoints
@@ -291,6 +292,45 @@ def test_queue_id_in_conversation_filters_belongs_in_segment_filters() -> None:
     )
 
 
+def test_a_dimension_in_resolution_filters_belongs_in_segment_filters() -> None:
+    # ResolutionDetailQueryPredicate has no 'dimension' at all: the same advice as elsewhere.
+    found = _in_list("resolutionFilters", f"{{type: dimension, dimension: queueId, value: {UUID}}}")
+    assert _lines([found]) == [
+        "8:40 AQL212 error 'queueId' is a segment dimension; move this predicate to "
+        "segmentFilters (evaluationFilters and surveyFilters take it too)"
+    ]
+    assert found.suggestion == (
+        "segmentFilters:\n- type: and\n  predicates:\n"
+        f"  - {{type: dimension, dimension: queueId, value: {UUID}}}"
+    )
+
+
+def test_one_aggregate_filter_on_a_details_query_names_its_list() -> None:
+    predicate = f"{{dimension: queueId, value: {UUID}}}"
+    found = lint_query(
+        f"{INTERVAL}\nfilter: {{type: and, predicates: [{predicate}]}}", "conversations/details"
+    )
+    assert _lines(found) == [
+        "5:3 AQL200 error unknown field 'filter' in conversations/details query; details "
+        "queries filter in lists by level (conversationFilters, segmentFilters, "
+        "evaluationFilters, surveyFilters, resolutionFilters): this filter goes in segmentFilters"
+    ]
+    assert found[0].suggestion == (f"segmentFilters:\n- type: and\n  predicates:\n  - {predicate}")
+
+
+def test_a_details_list_on_an_aggregate_query_names_its_one_filter() -> None:
+    predicate = f"{{dimension: queueId, value: {UUID}}}"
+    found = lint_query(
+        f"{INTERVAL}\nmetrics: [nOffered]\n"
+        f"segmentFilters: [{{type: and, predicates: [{predicate}]}}]"
+    )
+    assert _lines(found) == [
+        "6:3 AQL200 error unknown field 'segmentFilters' in conversations/aggregates query; "
+        "this query takes one 'filter' (segmentFilters is for details queries)"
+    ]
+    assert found[0].suggestion == f"filter:\n  type: and\n  predicates:\n  - {predicate}"
+
+
 def test_the_same_mistake_in_a_details_job() -> None:
     found = _in_list(
         "conversationFilters",
@@ -442,6 +482,89 @@ def test_an_observation_query_sent_to_the_wrong_observation_endpoint() -> None:
         (4, "AQL208", "queues/observations"),
         (5, "AQL208", "queues/observations"),
     ]
+
+
+def test_no_endpoint_fix_to_a_model_without_the_querys_fields() -> None:
+    # users/activity takes userId and teamId, but no interval or userFilters, and it needs
+    # groupBy and metric objects: following the fix would give new errors.
+    found = lint_query(
+        f"""
+        {INTERVAL}
+        userFilters: [{{type: or, predicates: [{{dimension: teamId, value: {UUID}}}]}}]
+        """,
+        "users/details",
+    )
+    assert [(d.code, d.suggestion) for d in found] == [("AQL208", None)]
+    assert "set endpoint" not in found[0].message
+
+
+def test_no_endpoint_fix_when_a_metric_object_names_what_the_other_lacks() -> None:
+    # conversations/activity takes oWaiting but not oOnQueueUsers (ConversationActivityQueryMetric).
+    found = lint_query(
+        "groupBy: [queueId]\nmetrics: [{metric: oWaiting}, {metric: oOnQueueUsers}]",
+        "routing/activity",
+    )
+    assert [(d.location.line, d.code, d.suggestion) for d in found] == [(5, "AQL208", None)]
+    assert "set endpoint" not in found[0].message
+
+
+def test_an_endpoint_fix_for_metric_objects_that_all_fit_it() -> None:
+    found = lint_query(
+        "groupBy: [queueId]\nmetrics: [{metric: oWaiting}, {metric: oLongestWaiting}]",
+        "routing/activity",
+    )
+    assert [(d.code, d.suggestion) for d in found] == [
+        ("AQL208", "conversations/activity"),
+        ("AQL208", "conversations/activity"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "query", "shape"),
+    [
+        ("flows/activity", "metrics: [oFlow]\ngroupBy: [flowId]", "{metric: oFlow}"),
+        (
+            "taskmanagement/metrics",
+            "metrics: [oWorkitemsDue]\ngroupBy: [queueId]\n"
+            f"filter: {{predicates: [{{dimension: queueId, value: {UUID}}}]}}",
+            "{name: oWorkitemsDue}",
+        ),
+    ],
+)
+def test_metric_names_where_metric_objects_are_taken_show_the_object(
+    endpoint: str, query: str, shape: str
+) -> None:
+    [found] = lint_query(query, endpoint)
+    assert _lines([found]) == [
+        f"4:13 AQL204 error item 0 of 'metrics' must be an object in {endpoint} query, not a "
+        f"string: each metric is an object here; write {shape}"
+    ]
+    assert found.suggestion == shape
+
+
+def test_yes_in_a_predicate_value_offers_what_is_sent_as_well() -> None:
+    # The server gets true and reads "true": quoting 'yes' would match nothing on released.
+    found = lint_query(
+        f"{INTERVAL}\nmetrics: [nEvaluations]\n"
+        "filter: {type: and, predicates: [{dimension: released, value: yes}]}",
+        "evaluations/aggregates",
+    )
+    assert _lines(found) == [
+        "6:65 AQL003 error YAML reads yes as a boolean true, not the text 'yes'; quote it: "
+        "'true' for a true/false dimension (what is sent today), or 'yes' if the dimension's "
+        "values are words"
+    ]
+    assert found[0].suggestion == "'true'"
+
+
+def test_a_name_that_begins_real_names_is_offered_one_of_them() -> None:
+    # Edit distance alone picks 'nWebSurveys'; the NPS metrics all begin with the name written.
+    found = lint_query(f"{INTERVAL}\nmetrics: [nSurveyNps]", "surveys/aggregates")
+    assert _lines(found) == [
+        "5:13 AQL201 error unknown metric 'nSurveyNps' for surveys/aggregates; did you mean "
+        "'nSurveyNpsResponses'?"
+    ]
+    assert found[0].suggestion == "nSurveyNpsResponses"
 
 
 # 6. A valid name in the wrong slot says so, not "unknown metric".

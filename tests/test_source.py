@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from aggqlint.checks.engine import lint_text
-from aggqlint.diagnostics import Diagnostic
+from aggqlint.diagnostics import Diagnostic, Severity
 from aggqlint.loading import source as source_module
 from aggqlint.loading.source import MAX_DEPTH, MAX_RESTARTS, Source, parse_source
 
@@ -165,6 +165,23 @@ def test_a_syntax_error_in_the_last_document_keeps_the_others() -> None:
     diagnostics = lint_text(text, "three.yaml")
     assert found(diagnostics) == ["5:23 AQL201", "11:23 AQL201", "14:9 AQL001"]
     assert diagnostics[2].location.document == 2
+
+
+def test_empty_documents_beside_definitions_send_nothing_and_say_nothing() -> None:
+    # A commented-out definition between markers and a trailing '---' (yq, Helm output).
+    first = definition("first", "  metrics: [nOffered, handleTime]")
+    retired = "# report: retired\n# endpoint: conversations/aggregates\n"
+    text = first + "---\n" + retired + "---\n" + first.replace("first", "third") + "---\n"
+    diagnostics = lint_text(text, "empties.yaml")
+    assert found(diagnostics) == ["5:23 AQL201", "14:23 AQL201"]
+    assert [d.location.document for d in diagnostics] == [0, 2]
+
+
+def test_a_file_of_empty_documents_only_is_an_empty_file() -> None:
+    diagnostics = lint_text("---\n# nothing here yet\n---\n", "empties.yaml")
+    assert [(found([d]), d.severity) for d in diagnostics] == [(["1:1 AQL010"], Severity.WARNING)]
+    # An explicit null is written content, not an empty document.
+    assert found(lint_text("report: a\n---\nnull\n", "null.yaml"))[-1] == "3:1 AQL005"
 
 
 def test_the_parsers_own_nesting_limit_is_reported_as_ours() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,11 +70,24 @@ def _other_paths() -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+_URL_HOST = re.compile(r"https?://[^/\s]+(/\S*?)/?(?:\?\S*)?$", re.IGNORECASE)
+
+
 def resolve_endpoint(text: str) -> Endpoint:
     """The endpoint a short name or full path names; EndpointError says what is wrong."""
     value = text.strip()
     if value.startswith("/"):
         return _resolve_path(value)
+    host = _URL_HOST.match(value)
+    if host is not None and host.group(1) in _by_path():
+        # Copied from the API Explorer or a curl example, host and all.
+        short = _by_path()[host.group(1)].name
+        return _fail(
+            "AQL020",
+            f"unknown endpoint '{value}'; drop the host (the region is chosen at submit time): "
+            f"write '{short}'",
+            short,
+        )
     if value in all_endpoints():
         return all_endpoints()[value]
     bare = value.removeprefix(PREFIX.lstrip("/")).removesuffix(SUFFIX)

@@ -40,9 +40,19 @@ class GuessBudget:
 GUESSES = GuessBudget()
 
 
+# A written name at least this long that begins real names is taken as their common start.
+MIN_PREFIX = 4
+
+
 @functools.lru_cache(maxsize=2048)
 def closest(value: str, allowed: tuple[str, ...]) -> str | None:
-    """The nearest allowed name, else one that ends like it (`conv.tHandle` -> `tHandle`)."""
+    """A name that begins with the written one (`nSurveyNps` -> `nSurveyNpsResponses`, where
+    edit distance alone picks the unrelated `nWebSurveys`), else the nearest allowed name,
+    else one that ends like it (`conv.tHandle` -> `tHandle`)."""
+    if len(value) >= MIN_PREFIX:
+        longer = [a for a in allowed if a.startswith(value) and a != value]
+        if longer:
+            return difflib.get_close_matches(value, longer, n=1, cutoff=0)[0]
     close = close_match(value, allowed)
     if close:
         return close

@@ -33,6 +33,9 @@ class _Limits:
 
     detail: Duration | None  # the documented detail-query span, with or without a filter
     detail_rule: str  # how the message states the detail rule
+    # A longer span another source allows (the Query Builder's 32 days with a filter): past
+    # `detail` and up to this is a warning (AQL412), past it an error (AQL401).
+    disputed: Duration | None
     max_interval: Duration | None  # from the config profile
     max_buckets: int | None
     profile: str  # how messages name where the profile limits come from
@@ -78,7 +81,7 @@ def page_size_large(context: RuleContext) -> Iterator[Finding]:
         yield from _paging(context, pages=False)
 
 
-@rule("AQL401")
+@rule("AQL401", "AQL412")
 def detail_span(context: RuleContext) -> Iterator[Finding]:
     yield from _window_limits(context, "detail")
 
@@ -101,6 +104,7 @@ def _window_limits(context: RuleContext, which: str) -> Iterator[Finding]:
     limits = replace(
         every,
         detail=every.detail if which == "detail" else None,
+        disputed=every.disputed if which == "detail" else None,
         max_interval=every.max_interval if which == "max_interval" else None,
         max_buckets=every.max_buckets if which == "max_buckets" else None,
     )
@@ -131,10 +135,11 @@ def _span(
     can_chunk = context.in_envelope and not context.windows
     split = "with 'chunk'" if can_chunk else "into shorter intervals"
     if limits.detail is not None and _longer(interval, limits.detail, UTC):
+        disputed = limits.disputed is not None and not _longer(interval, limits.disputed, UTC)
         yield Finding(
-            "AQL401",
+            "AQL412" if disputed else "AQL401",
             span.pointer,
-            f"{span.label} spans {length}; {limits.detail_rule} — split it "
+            f"{span.label} spans {length}; {_detail_rule(limits, disputed)} — split it "
             f"{split}, or export with {context.endpoint.name}/jobs",
             fix=Fix.advice(f"chunk: {limits.detail}" if can_chunk else None, fragment=True),
         )
@@ -202,10 +207,14 @@ def _chunk(
     )
     detail = limits.detail
     if detail is not None and timing.can_exceed(sent, detail) and reach.longer_than(detail, UTC):
+        tolerated = limits.disputed
+        disputed = tolerated is not None and not (
+            timing.can_exceed(sent, tolerated) and reach.longer_than(tolerated, UTC)
+        )
         yield Finding(
-            "AQL401",
+            "AQL412" if disputed else "AQL401",
             "/../chunk",
-            f"{what} makes requests longer than allowed: {limits.detail_rule}",
+            f"{what} makes requests longer than allowed: {_detail_rule(limits, disputed)}",
             fix=Fix.advice(str(detail)),
         )
     longest = limits.max_interval
@@ -226,6 +235,19 @@ def _chunk(
                 f"{limits.max_buckets} {limits.profile}",
                 fix=Fix.advice(str(timing.times(size, limits.max_buckets))),
             )
+
+
+def _detail_rule(limits: _Limits, disputed: bool) -> str:
+    """The documented rule, and what the other source allows when they disagree."""
+    if limits.disputed is None:
+        return limits.detail_rule
+    allowed = _days(limits.disputed)
+    if disputed:
+        return (
+            f"{limits.detail_rule} (Genesys's Query Builder allows {allowed}; the sources "
+            "disagree, so the server may refuse it)"
+        )
+    return f"{limits.detail_rule} ({allowed} in Genesys's Query Builder)"
 
 
 def _buckets_per_chunk(chunk: Duration, size: Duration) -> int:
@@ -253,7 +275,7 @@ def _longer(interval: isotime.Interval, limit: Duration, tz: tzinfo) -> bool:
 
 
 def _limits(context: RuleContext) -> _Limits:
-    detail, rule = _detail_limit(context)
+    detail, rule, disputed = _detail_limit(context)
     profile_limits = context.limits if isinstance(context.limits, dict) else {}
     name = context.endpoint.name
     max_interval = _profile_value(profile_limits, name, "max-interval")
@@ -261,20 +283,22 @@ def _limits(context: RuleContext) -> _Limits:
     return _Limits(
         detail,
         rule,
+        disputed,
         timing.chunk_size(max_interval) if isinstance(max_interval, str) else None,
         max_buckets if _is_count(max_buckets) else None,
         _profile_label(profile_limits, name),
     )
 
 
-def _detail_limit(context: RuleContext) -> tuple[Duration | None, str]:
-    """The documented span for a synchronous detail query: 7 days, or 31 with a filter."""
+def _detail_limit(context: RuleContext) -> tuple[Duration | None, str, Duration | None]:
+    """The documented span for a synchronous detail query (7 days, or 31 with a filter), how
+    to state it, and the longer span another source allows (the Query Builder's 32)."""
     if context.endpoint.kind != "detail":
-        return None, ""
+        return None, "", None
     data = _data()["detail-interval"]
     filters = data["filters"].get(context.endpoint.name)
     if filters is None:
-        return None, ""
+        return None, "", None
     body = context.body
     filtered = any(isinstance(body.get(f), list) and body.get(f) for f in filters)
     short = isotime.parse_duration(data["without-filter"])
@@ -282,12 +306,13 @@ def _detail_limit(context: RuleContext) -> tuple[Duration | None, str]:
     name = context.endpoint.name
     if filtered:
         rule = f"a {name} query may span at most {_days(long)}, even with a filter"
-        return long, rule
+        disputed = data.get("with-filter-disputed")
+        return long, rule, isotime.parse_duration(disputed["span"]) if disputed else None
     rule = (
         f"a {name} query without a filter may span at most {_days(short)} "
         f"({_days(long)} with one, e.g. {filters[0]})"
     )
-    return short, rule
+    return short, rule, None
 
 
 def _days(duration: Duration) -> str:

@@ -8,10 +8,10 @@ name; the slots come from the generated schemas (catalog.slots), so nothing here
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from aggqlint.api import bodyfit
 from aggqlint.api import vocabulary as catalog
 from aggqlint.api.endpoints import Endpoint, all_endpoints
 from aggqlint.diagnostics import Finding
@@ -160,26 +160,28 @@ def _flow(fragment: dict[str, Any]) -> str:
 
 def offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) -> list[Finding]:
     """Names of other endpoints (AQL208) get an endpoint fix only when it is surely meant: one
-    endpoint takes every such name and every other name the body uses, and it is the only one
-    of the same family or, failing that, of the same kind of query."""
+    endpoint takes every such name, every other name the body uses (metric objects too) and
+    every field of the body, and it is the only one of the same family or, failing that, of
+    the same kind of query."""
     others = [f for f in found if f.code == "AQL208"]
-    if endpoint is None or not others:
+    if endpoint is None or not others or not isinstance(body, dict):
         return found
     failing = {(f.data["name"], f.data["role"]) for f in others}
     # Every name must fit the other endpoint: those that fit today, and a misspelt one too
     # (its right spelling may well be this endpoint's, so nothing is sure then).
     fits = set(others[0].data["endpoints"])
-    for name, role in failing | set(_names_used(body)):
+    for name, role in failing | set(bodyfit.names_used(body)):
         fits &= set(catalog.endpoints_taking(name, role))
+    # And the whole body: following the fix must not give new errors (fields it lacks, a
+    # required field, metric objects where it lists names).
+    fits = {e for e in fits if bodyfit.fits(all_endpoints()[_as_sent(e, endpoint)], body)}
     kind = endpoint.kind.removesuffix("-job")
     same_family = [e for e in fits if catalog.family(e) == catalog.family(endpoint.name)]
     same_kind = [e for e in fits if all_endpoints()[e].kind == kind]
     meant = same_family if same_family else same_kind
     if len(meant) != 1:
         return found
-    target = meant[0]
-    if endpoint.kind.endswith("-job") and f"{target}/jobs" in all_endpoints():
-        target = f"{target}/jobs"  # an async query is meant to stay one
+    target = _as_sent(meant[0], endpoint)
     out = []
     for f in found:
         if f.code == "AQL208":
@@ -191,20 +193,8 @@ def offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) -
     return out
 
 
-def _names_used(body: Any) -> Iterator[tuple[str, str]]:
-    """(name, role) of the metrics, groupBy dimensions and predicate dimensions a body uses."""
-    if not isinstance(body, dict):
-        return
-    for key, role in (("metrics", "metric"), ("groupBy", "dimension")):
-        items = body.get(key)
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, str):
-                yield item, role
-    stack: list[Any] = [body.get("filter")]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("dimension"), str):
-                yield node["dimension"], "dimension"
-            stack.extend(node.get("clauses") or [])
-            stack.extend(node.get("predicates") or [])
+def _as_sent(name: str, endpoint: Endpoint) -> str:
+    """An async query is meant to stay one: the other endpoint's job, where it has one."""
+    if endpoint.kind.endswith("-job") and f"{name}/jobs" in all_endpoints():
+        return f"{name}/jobs"
+    return name

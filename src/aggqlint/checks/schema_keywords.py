@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from aggqlint.api import bodyfit
 from aggqlint.api import vocabulary as catalog
 from aggqlint.api.endpoints import Endpoint
 from aggqlint.checks import placement
@@ -85,7 +86,7 @@ def filter_part_shape(found: KeywordError) -> Iterator[Finding]:
         yield shape
 
 
-@rule("AQL200", scope="schema", keywords=("additionalProperties",))
+@rule("AQL200", scope="schema", keywords=("additionalProperties",), borrows=("AQL212",))
 def unknown_field(found: KeywordError) -> Iterator[Finding]:
     yield from _unknown_fields(found, invented=False)
 
@@ -126,7 +127,21 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
         message = f"unknown field '{name}' in {where}"
         fix: Fix | None = None
         code = "AQL200"
-        if entry:
+        if not invented and name == "dimension" and endpoint is not None:
+            moved = _dimension_in_other_list(found)
+            if moved is not None:
+                yield moved  # a dimension in a list whose predicates take none (AQL212)
+                continue
+        mixed = (
+            _filter_of_other_query(name, error.instance, known, endpoint)
+            if pointer == "" and endpoint is not None
+            else None
+        )
+        if entry is None and mixed is not None:
+            hint, suggestion = mixed
+            message += f"; {hint}"
+            fix = Fix.display(suggestion, fragment=True) if suggestion else None
+        elif entry:
             code = entry.get("code", code)
             if entry.get("use") and entry["use"] in known:
                 message += f"; use '{entry['use']}'"
@@ -156,6 +171,59 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
                         "top of the report definition, beside 'query'"
                     )
         yield Finding(code, field_pointer, message, at_key=True, data={"field": name}, fix=fix)
+
+
+def _dimension_in_other_list(found: KeywordError) -> Finding | None:
+    """A dimension predicate in a details list whose predicates take no dimension
+    (resolutionFilters): where it belongs, as for a dimension in any other wrong list."""
+    predicate = found.error.instance
+    endpoint = found.endpoint
+    path = list(found.error.absolute_path)
+    if endpoint is None or not path or not isinstance(predicate.get("dimension"), str):
+        return None
+    model_name, _ = found.model.where(found.error.schema)
+    if not model_name.endswith("Predicate"):
+        return None
+    here = (str(path[0]), model_name, "dimension")
+    value_pointer = pointer_join(found.pointer, "dimension")
+    return placement.misplaced(predicate["dimension"], endpoint, here, value_pointer, predicate)
+
+
+def _filter_of_other_query(
+    name: str, body: dict[str, Any], known: list[str], endpoint: Endpoint
+) -> tuple[str, str | None] | None:
+    """The details/aggregates mix-up: one 'filter' on a details query (which filters in lists
+    by level) or a details list on a query that takes one 'filter'. The hint and the fix."""
+    lists = [k for k in known if k.endswith("Filters")]
+    value = body.get(name)
+    if name == "filter" and lists:
+        target = _list_for(value, lists, endpoint)
+        hint = f"details queries filter in lists by level ({', '.join(lists)})"
+        if target is None:
+            return hint, None
+        return f"{hint}: this filter goes in {target}", shapes.render({target: [value]})
+    if name.endswith("Filters") and "filter" in known:
+        hint = f"this query takes one 'filter' ({name} is for details queries)"
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+            return hint, shapes.render({"filter": value[0]})
+        return hint, None
+    return None
+
+
+def _list_for(value: Any, lists: list[str], endpoint: Endpoint) -> str | None:
+    """The first details list (in the model's order) whose predicates take every dimension of
+    an aggregate-style filter."""
+    dimensions = set(bodyfit.predicate_dimensions(value))
+    if not dimensions:
+        return None
+    for field in lists:
+        takes: set[str] = set()
+        for slot in catalog.slots(endpoint):
+            if slot.field == field and slot.in_predicate and slot.prop == "dimension":
+                takes |= slot.values
+        if dimensions <= takes:
+            return field
+    return None
 
 
 def _shaped_filter_part(model: Model, error: Any, pointer: str) -> Finding | None:
@@ -386,6 +454,9 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
     if "string" in expected_types and raw is not None and raw.text != _json_text(value):
         # YAML 1.1 changed what was written (`no` -> false, `0123` -> 83): the server would
         # get a different value than the one in the file.
+        if isinstance(value, bool) and prop == "value":
+            yield _yaml_boolean_value(raw.text, value, pointer)
+            return
         yield Finding(
             "AQL003",
             pointer,
@@ -430,7 +501,35 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
             ),
         )
         return
+    key = bodyfit.metric_object_key(endpoint) if endpoint and prop == "metrics" else None
+    if key is not None and isinstance(value, str):
+        # The observation habit: names where activity and task management queries take objects.
+        shape = f"{{{key}: {value}}}"
+        yield Finding(
+            "AQL204",
+            pointer,
+            f"{name} must be {want} in {where}, not {got}: each metric is an object "
+            f"here; write {shape}",
+            shape,
+        )
+        return
     yield Finding("AQL204", pointer, f"{name} must be {want} in {where}, not {got}")
+
+
+def _yaml_boolean_value(written: str, value: bool, pointer: str) -> Finding:
+    """`value: yes` in a predicate: the server gets true and reads it as the text "true",
+    which is what a true/false dimension (released, rescored) holds. Quoting the word would
+    send 'yes', which such a dimension never matches; so say both, and offer what is sent."""
+    sent = _json_text(value)
+    return Finding(
+        "AQL003",
+        pointer,
+        f"YAML reads {written} as a boolean {sent}, not the text '{written}'; quote it: "
+        f"'{sent}' for a true/false dimension (what is sent today), or '{written}' if the "
+        f"dimension's values are words",
+        # What the server gets today, written as the text it reads: the meaning is kept.
+        fix=Fix.safe(f"write '{sent}'", ReplaceValue(pointer, sent), shown=f"'{sent}'"),
+    )
 
 
 def _name_object(

@@ -446,12 +446,14 @@ def _credential_pairs(patterns: _Patterns, text: str) -> Iterator[_Hit]:
             len(secret) >= patterns.min_pair_value
             and _is_credential_name(patterns, text[begin:equals])
             and not _is_placeholder(patterns, secret)
+            and not _plain_word(secret)  # 'password=incorrect' in a description is prose
         ):
             yield _Hit("AQL701", f"a credential after '{text[begin:equals]}='", secret)
 
 
 def _plain_word(word: str) -> bool:
-    """'authentication', 'Required': prose after 'Authorization: Basic', not a token."""
+    """'authentication', 'Required': prose after 'Authorization: Basic' or 'password=', not a
+    token."""
     return word.isalpha() and word[1:].islower()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aggqlint.api import vocabulary as catalog
+from aggqlint.api import bodyfit
 from aggqlint.api.endpoints import Endpoint, EndpointError, all_endpoints, resolve_endpoint
 from aggqlint.diagnostics import Finding
 from aggqlint.fixes.model import Fix, ReplaceValue
@@ -121,7 +121,7 @@ def _endpoint_fix(err: EndpointError, pointer: str) -> Fix | None:
 
 def infer_endpoint(body: dict[str, Any]) -> tuple[Endpoint | None, Finding]:
     """The one endpoint whose model fits the body's fields and names, or a finding asking."""
-    candidates = [e for e in all_endpoints().values() if _fits(e, body)]
+    candidates = [e for e in all_endpoints().values() if bodyfit.fits(e, body)]
     # A job body is the sync body plus paging; prefer the sync endpoint unless paging is there.
     sync = [e for e in candidates if not e.kind.endswith("-job")]
     if sync and len(sync) < len(candidates) and "pageSize" not in body:
@@ -146,36 +146,3 @@ def infer_endpoint(body: dict[str, Any]) -> tuple[Endpoint | None, Finding]:
         "",
         f"{message}; name it with 'endpoint:' in a report definition or with --endpoint",
     )
-
-
-def _fits(endpoint: Endpoint, body: dict[str, Any]) -> bool:
-    schema = endpoint.schema()
-    properties = schema.get("properties", {})
-    if not body.keys() <= properties.keys() or not set(schema.get("required", [])) <= body.keys():
-        return False
-    vocab = catalog.vocabulary(endpoint)
-    metrics = body.get("metrics")
-    if isinstance(metrics, list):
-        names = [m for m in metrics if isinstance(m, str)]
-        if names and not set(names) <= set(vocab.query_metrics):
-            return False
-    group_by = body.get("groupBy")
-    if isinstance(group_by, list):
-        names = [g for g in group_by if isinstance(g, str)]
-        if names and not set(names) <= vocab.group_by:
-            return False
-    dims = set(_predicate_dimensions(body.get("filter")))
-    # A name the sources disagree on (rules/source-conflicts.yaml) may fit: only warned about.
-    unsure = {d for d in dims if catalog.disputed(endpoint, "dimension", "dimension", d)}
-    return not dims or dims - unsure <= vocab.filter_dimensions
-
-
-def _predicate_dimensions(node: Any) -> list[str]:
-    found: list[str] = []
-    if isinstance(node, dict):
-        if isinstance(node.get("dimension"), str):
-            found.append(node["dimension"])
-        for key in ("clauses", "predicates"):
-            for child in node.get(key) or []:
-                found.extend(_predicate_dimensions(child))
-    return found

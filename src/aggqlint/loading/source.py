@@ -182,7 +182,7 @@ def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
             )
     else:
         text = data.removeprefix("\ufeff")
-    documents = _json_documents(text) if as_json else _compose(text, False)
+    documents = _json_documents(text) if as_json else _without_empty(_compose(text, False))
     if not documents:
         return Source(
             name,
@@ -191,6 +191,19 @@ def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
             [Finding("AQL010", "", "file is empty: no report definition or query to check")],
         )
     return Source(name, text, documents, as_json=as_json)
+
+
+def _without_empty(documents: list[Document]) -> list[Document]:
+    """Drop the empty YAML documents (a trailing `---`, a commented-out definition): they send
+    nothing to the server. An explicit `null` or `~` is written content and stays."""
+    return [document for document in documents if not _is_empty(document)]
+
+
+def _is_empty(document: Document) -> bool:
+    top = document.scalars.get("")
+    return (
+        document.failure is None and document.value is None and top is not None and top.text == ""
+    )
 
 
 def _failed(

@@ -338,25 +338,33 @@ class _RequestCheck:
             for d in (*checked.diagnostics, *checked.suppressed)
             if d.location.document == index
         }
+        # A window's or a chunk's request repeats, worded for its 'interval' (and placed at
+        # the interval or at 'granularity'), what the definition said of that window or of the
+        # chunk: the definition's finding is the one to keep.
+        self._said_codes = {code for code, _ in self._said}
 
     def __call__(self, body: dict[str, Any], slot: _Slot) -> tuple[Diagnostic, ...]:
         if slot.likeness is None:
-            return self._check(body, slot.pointer)
+            return self._check(body, slot)
         if slot.likeness not in self._alike:
-            self._alike[slot.likeness] = self._check(body, slot.pointer)
+            self._alike[slot.likeness] = self._check(body, slot)
         return self._alike[slot.likeness]
 
-    def _check(self, body: dict[str, Any], interval_pointer: str) -> tuple[Diagnostic, ...]:
+    def _check(self, body: dict[str, Any], slot: _Slot) -> tuple[Diagnostic, ...]:
         found = lint_payload(body, self.endpoint.name, now=self.now)
         if not found:
             return ()
         base = self.definition.body_pointer
+        cut = slot.interval is not None  # a window or a chunk, not the interval as written
         placed = []
         for diagnostic in found:
             pointer = diagnostic.location.pointer
-            pointer = interval_pointer if pointer == "/interval" else base + pointer
-            if (diagnostic.code, pointer) not in self._said:
-                placed.append(_relocate(diagnostic, self.checked, self.definition, pointer))
+            pointer = slot.pointer if pointer == "/interval" else base + pointer
+            if (diagnostic.code, pointer) in self._said:
+                continue
+            if cut and diagnostic.code in self._said_codes:
+                continue
+            placed.append(_relocate(diagnostic, self.checked, self.definition, pointer))
         return tuple(self.checked.policy.apply(placed))
 
 
