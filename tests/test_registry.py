@@ -252,7 +252,7 @@ def _endpoints() -> Iterator[Any]:
 
 
 def test_a_failing_schema_adapter_is_one_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(schema._Nulls, "strip", _boom)
+    monkeypatch.setattr(schema, "_scan", _boom)  # the first step for every body
     found = [(d.location.line, d.code, d.message) for d in run()]
     failed = "the schema check failed on this document (RuntimeError: injected); "
     # At each body (where the query mapping starts), and every rule still ran.

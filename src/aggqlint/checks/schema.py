@@ -125,8 +125,28 @@ def check_body(
 def without_nulls(body: Any, endpoint: Endpoint) -> Any:
     """The body as the server reads it: fields of its models written as null left out. Rule
     families that look at values can take this instead of the body as written."""
+    if not _scan(body)[0]:
+        return body  # most bodies: nothing to strip, no copy
     model = _model_for(endpoint)
     return _Nulls().strip(model, body, model.schema, "")
+
+
+def _scan(value: Any) -> tuple[bool, bool]:
+    """(a null, a NaN or infinity) anywhere in value: one cheap pass, so that the walks that
+    find and locate them run only for the few bodies that have any."""
+    null = odd = False
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif item is None:
+            null = True
+        elif isinstance(item, float) and not math.isfinite(item):
+            odd = True
+    return null, odd
 
 
 def check_envelope(document: dict[str, Any], enabled: Enabled | None = None) -> list[Finding]:
@@ -144,12 +164,13 @@ def _translate(
 ) -> Iterator[Finding]:
     GUESSES.reset()
     nulls = _Nulls()
-    if endpoint is not None:  # the envelope is aggqlint's own and never sent: no JSON nulls
+    has_null, has_odd_number = _scan(body) if endpoint is not None else (False, False)
+    if has_null:  # the envelope is aggqlint's own and never sent: no JSON nulls
         body = nulls.strip(model, body, model.schema, base)
         yield from _run(_unit("null-field"), nulls.noted(model), enabled)
     found: list[Finding] = []
     # The envelope's query is checked as a body, on its own.
-    not_finite = dict(_not_finite(body, base, ())) if endpoint is not None else {}
+    not_finite = dict(_not_finite(body, base, ())) if has_odd_number else {}
     values = [NotFinite(pointer, path, number) for pointer, (path, number) in not_finite.items()]
     found.extend(_run(_unit("not-finite"), values, enabled))
     try:

@@ -19,6 +19,8 @@ class Policy:
     config: str | None = None  # the config file that decided this policy, as displayed
 
     def enabled(self, code: str) -> bool:
+        if not self.select and not self.ignore:
+            return True  # the usual case, asked once per rule and document
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
             return False
         return not any(code.startswith(prefix) for prefix in self.ignore)
