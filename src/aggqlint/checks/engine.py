@@ -155,7 +155,9 @@ def _check_source(
         diagnostics.append(_diagnostic(finding, "", where))
     definitions = []
     hint = options.endpoint or policy.endpoint
-    enabled = functools.cache(policy.enabled)  # asked for every rule of every document
+    # Asked for every rule of every document; None (no select/ignore) lets every rule run
+    # without asking at all.
+    enabled = functools.cache(policy.enabled) if policy.select or policy.ignore else None
     all_findings: list[Finding] = []
     for document in source.documents:
         if document.failure is not None:
@@ -214,7 +216,7 @@ def _read_definition(document: Document, hint: str | None) -> ReportDefinition:
         return definition
 
 
-def _envelope_findings(definition: ReportDefinition, enabled: Enabled) -> list[Finding]:
+def _envelope_findings(definition: ReportDefinition, enabled: Enabled | None) -> list[Finding]:
     """The envelope rules (AQL025) on a report definition's own fields."""
     from aggqlint.checks import registry
 

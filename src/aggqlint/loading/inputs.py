@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aggqlint.config.globs import Glob
 
@@ -139,7 +140,18 @@ def display_path(path: Path) -> str:
 
 def _inside_cwd(path: Path) -> bool:
     try:
-        path.resolve().relative_to(Path.cwd().resolve())
+        path.resolve().relative_to(_resolved_cwd())
         return True
     except ValueError:
         return False
+
+
+def _resolved_cwd() -> Path:
+    # Resolved once per working directory: a run asks for every file it displays.
+    cwd = os.getcwd()
+    if _CWD[0] != cwd:
+        _CWD[:] = [cwd, Path(cwd).resolve()]
+    return Path(_CWD[1])
+
+
+_CWD: list[Any] = [None, None]
