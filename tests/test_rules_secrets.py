@@ -396,6 +396,9 @@ def test_credential_after_its_name_in_a_text(text: str, name: str, secret: str) 
         # Plain words after the name are prose (exit reasons a flow logs), not credentials.
         "the flow logs its exit reasons as token=expired and password=incorrect",
         "keys are renewed on token=rotation, see the runbook",
+        # Plain words joined by '-' or '_' in a link's query string are parameters, not secrets.
+        "Jira filter https://jira.example.com/issues/?jql=project%3DCC&auth=sso-redirect",
+        "vault policy: secret=rotated-quarterly, owner: platform",
         "Set password=Required in the form",
         "export GENESYSCLOUD_OAUTHCLIENT_SECRET=${GENESYSCLOUD_OAUTHCLIENT_SECRET}",
         "client_secret=<your client secret>",

@@ -446,7 +446,7 @@ def _credential_pairs(patterns: _Patterns, text: str) -> Iterator[_Hit]:
             len(secret) >= patterns.min_pair_value
             and _is_credential_name(patterns, text[begin:equals])
             and not _is_placeholder(patterns, secret)
-            and not _plain_word(secret)  # 'password=incorrect' in a description is prose
+            and not _plain_words(secret)  # 'password=incorrect', 'auth=sso-redirect': prose
         ):
             yield _Hit("AQL701", f"a credential after '{text[begin:equals]}='", secret)
 
@@ -455,6 +455,12 @@ def _plain_word(word: str) -> bool:
     """'authentication', 'Required': prose after 'Authorization: Basic' or 'password=', not a
     token."""
     return word.isalpha() and word[1:].islower()
+
+
+def _plain_words(text: str) -> bool:
+    """Plain words joined by '-' or '_' ('sso-redirect', 'rotated_quarterly'): a link's
+    parameter or prose, not a credential's shape."""
+    return all(part and _plain_word(part) for part in re.split(r"[-_]", text))
 
 
 def _token_like(patterns: _Patterns, word: str) -> bool:
