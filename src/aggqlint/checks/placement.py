@@ -164,8 +164,10 @@ def offer_endpoint(found: list[Finding], body: Any, endpoint: Endpoint | None) -
     every field of the body, and it is the only one of the same family or, failing that, of
     the same kind of query."""
     others = [f for f in found if f.code == "AQL208"]
-    if endpoint is None or not others or not isinstance(body, dict):
+    if endpoint is None or not isinstance(body, dict):
         return found
+    if not others:
+        return _offer_for_fields(found, body, endpoint)
     failing = {(f.data["name"], f.data["role"]) for f in others}
     # Every name must fit the other endpoint: those that fit today, and a misspelt one too
     # (its right spelling may well be this endpoint's, so nothing is sure then).
@@ -198,3 +200,54 @@ def _as_sent(name: str, endpoint: Endpoint) -> str:
     if endpoint.kind.endswith("-job") and f"{name}/jobs" in all_endpoints():
         return f"{name}/jobs"
     return name
+
+
+def _offer_for_fields(
+    found: list[Finding], body: dict[str, Any], endpoint: Endpoint
+) -> list[Finding]:
+    """Top-level fields the endpoint refuses (an aggregate body on a details endpoint): when
+    the whole body, fields and names, fits exactly one other endpoint (of the same family if
+    any does), say so once, on the first refused field, with the endpoint to set."""
+    refused = [
+        f
+        for f in found
+        if f.code == "AQL200" and f.pointer.count("/") == 1 and f.data.get("field") in body
+    ]
+    properties = endpoint.schema().get("properties", {})
+    if not refused or body.keys() <= properties.keys():
+        return found
+    endpoints = all_endpoints()
+    bases = {
+        other.name.removesuffix("/jobs")
+        for other in endpoints.values()
+        if other.name != endpoint.name and bodyfit.fits(other, body)
+    }
+    bases.discard(endpoint.name.removesuffix("/jobs"))
+    same_family = [b for b in bases if catalog.family(b) == catalog.family(endpoint.name)]
+    meant = same_family if same_family else sorted(bases)
+    if len(meant) != 1:
+        return found
+    target = _as_sent(meant[0], endpoint)
+    if not bodyfit.fits(endpoints[target], body):
+        return found  # a job must stay a job: its own model must take the body too
+    why = _why_not(endpoint, endpoints[target])
+    first = refused[0]
+    offer = replace(
+        first,
+        message=f"{first.message}; every field of this query fits {target}{why}: "
+        f"set endpoint: {target}",
+        fix=Fix.display(target),
+    )
+    return [offer if f is first else f for f in found]
+
+
+def _why_not(endpoint: Endpoint, target: Endpoint) -> str:
+    """Why the endpoint is not the one meant, where the two kinds of query tell it."""
+    kind = endpoint.kind.removesuffix("-job")
+    other = target.kind.removesuffix("-job")
+    if kind == "detail" and other == "aggregate":
+        records = catalog.family(endpoint.name).removesuffix("s")
+        return f" (details queries return {records} records, not aggregates)"
+    if kind == "aggregate" and other == "detail":
+        return " (aggregate queries return metrics, not records)"
+    return ""

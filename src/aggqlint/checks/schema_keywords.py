@@ -150,10 +150,8 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
             if entry.get("fix") and pointer == "":
                 fix = shapes.typed_fix(entry["fix"], error.instance)
         else:
-            close = close_match(name, known)
-            lowered = [k for k in known if k.lower() == name.lower()]
-            if lowered or close:
-                right = lowered[0] if lowered else str(close)
+            right = _meant_field(name, known)
+            if right is not None:
                 message += f"; did you mean '{right}'?"
                 rename = RenameKey(field_pointer, right)
                 fix = (
@@ -171,6 +169,30 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
                         "top of the report definition, beside 'query'"
                     )
         yield Finding(code, field_pointer, message, at_key=True, data={"field": name}, fix=fix)
+
+
+def _meant_field(name: str, known: list[str]) -> str | None:
+    """The model's field an unknown key is a misspelling of (same letters in another case
+    first, then the closest spelling), or None."""
+    lowered = [k for k in known if k.lower() == name.lower()]
+    if lowered:
+        return lowered[0]
+    close = close_match(name, known)
+    return str(close) if close else None
+
+
+def _misspelt_as(
+    name: str, instance: dict[str, Any], known: list[str], endpoint: Endpoint | None
+) -> str | None:
+    """The key of instance written for the field `name` under another spelling: the unknown
+    key whose did-you-mean is `name` (its rename fix satisfies the requirement too). Keys the
+    aliases table knows get its words, not a did-you-mean, so they do not count."""
+    for key in instance:
+        if key in known or not isinstance(key, str) or known_wrong_field(key, endpoint):
+            continue
+        if _meant_field(key, known) == name:
+            return key
+    return None
 
 
 def _dimension_in_other_list(found: KeywordError) -> Finding | None:
@@ -277,6 +299,9 @@ def missing_required(found: KeywordError) -> Iterator[Finding]:
         return  # the filter part's shape is reported whole (AQL303/AQL310), with its fix
     for name in error.validator_value:
         if isinstance(error.instance, dict) and name not in error.instance:
+            known = list(error.schema.get("properties", {}))
+            if _misspelt_as(name, error.instance, known, endpoint) is not None:
+                continue  # the unknown key is reported (AQL200), and renamed, it is there
             suggestion = None
             message = f"'{name}' is required in {where}"
             if endpoint is not None and pointer == "":
