@@ -5,8 +5,10 @@ reported once (QA findings F19, F9, F16)."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from conftest import lint_query as _lint_query
+from conftest import run_aggqlint
 
 from aggqlint.diagnostics import Diagnostic
 
@@ -109,3 +111,19 @@ def test_a_missing_required_key_without_a_misspelling_is_still_required() -> Non
         "5:11 AQL203 'pageNumber' is required in paging",
         "5:12 AQL200 unknown field 'page_size' in paging; did you mean 'pageSize'?",
     ]
+
+
+def test_with_unknown_fields_ignored_the_misspelt_required_key_is_still_missing(
+    tmp_path: Path,
+) -> None:
+    # The AQL200 that would say it is turned off: the requirement must not vanish with it.
+    text = (
+        "report: r\nendpoint: conversations/details\nquery:\n  "
+        + INTERVAL
+        + "\n  paging: {page_size: 25, page_number: 1}\n"
+    )
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_aggqlint("check", str(path), "--ignore", "AQL200")
+    assert "AQL203 error 'pageSize' is required in paging" in result.stdout
+    assert "AQL203 error 'pageNumber' is required in paging" in result.stdout

@@ -181,20 +181,6 @@ def _meant_field(name: str, known: list[str]) -> str | None:
     return str(close) if close else None
 
 
-def _misspelt_as(
-    name: str, instance: dict[str, Any], known: list[str], endpoint: Endpoint | None
-) -> str | None:
-    """The key of instance written for the field `name` under another spelling: the unknown
-    key whose did-you-mean is `name` (its rename fix satisfies the requirement too). Keys the
-    aliases table knows get its words, not a did-you-mean, so they do not count."""
-    for key in instance:
-        if key in known or not isinstance(key, str) or known_wrong_field(key, endpoint):
-            continue
-        if _meant_field(key, known) == name:
-            return key
-    return None
-
-
 def _dimension_in_other_list(found: KeywordError) -> Finding | None:
     """A dimension predicate in a details list whose predicates take no dimension
     (resolutionFilters): where it belongs, as for a dimension in any other wrong list."""
@@ -299,9 +285,6 @@ def missing_required(found: KeywordError) -> Iterator[Finding]:
         return  # the filter part's shape is reported whole (AQL303/AQL310), with its fix
     for name in error.validator_value:
         if isinstance(error.instance, dict) and name not in error.instance:
-            known = list(error.schema.get("properties", {}))
-            if _misspelt_as(name, error.instance, known, endpoint) is not None:
-                continue  # the unknown key is reported (AQL200), and renamed, it is there
             suggestion = None
             message = f"'{name}' is required in {where}"
             if endpoint is not None and pointer == "":
