@@ -18,6 +18,7 @@ import yaml
 
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.loading.jsonsyntax import depth_crossing, read_json
+from aggqlint.loading.yamlsyntax import word_yaml_error
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 200
@@ -460,10 +461,8 @@ class _Composer:
         crossing = self._depth_crossing(mark.index)
         if crossing is not None:
             return "AQL006", f"nesting deeper than {MAX_DEPTH} levels", crossing
-        problem = " ".join(filter(None, [exc.context, exc.problem])) or "syntax error"
-        if mark.index < len(self.text) and self.text[mark.index] == "\t":
-            problem += " (a tab: YAML indents with spaces only)"
-        return "AQL001", f"YAML syntax error: {problem}", (mark.line + 1, mark.column + 1)
+        message, position = word_yaml_error(self.text, exc)
+        return "AQL001", message, position
 
     def _depth_crossing(self, stop: int) -> tuple[int, int] | None:
         """Where our depth limit is crossed before index stop, when the parser refused first.
