@@ -152,3 +152,10 @@ def test_an_unclosed_list_at_the_end_of_the_file() -> None:
     [diagnostic] = lint_text("report: x\nquery: [unclosed\n", "a.yaml")
     assert found([diagnostic]) == ["3:1 AQL001"]
     assert "the '[' opened at 2:8 is not closed; end the list with ']'" in diagnostic.message
+
+
+def test_slashes_in_a_block_scalar_far_above_are_not_the_cause() -> None:
+    text = "report: x\ndescription: |\n  // not a comment: text\nquery:\n    a: 1\n  b: 2\n"
+    [diagnostic] = lint_text(text, "one.yaml")
+    assert found([diagnostic]) == ["6:3 AQL001"]
+    assert "matches none of the mappings above" in diagnostic.message

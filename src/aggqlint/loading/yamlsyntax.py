@@ -136,9 +136,12 @@ def _starts_line(text: str, index: int) -> bool:
 
 
 def _json_comment(text: str, context: Any, problem: Any) -> tuple[str, tuple[int, int]] | None:
-    """The first '//' or '/*' comment (outside quotes) on the lines from where the construct
-    opened (or the line before the problem) to where the parser gave up."""
-    first_line = context.line if context is not None else max(problem.line - 1, 0)
+    """The first '//' or '/*' comment (outside quotes) on the lines from where a flow '[' or
+    '{' opened (or, in block YAML, from the line before the problem) to where the parser gave
+    up. A block mapping's context is its first key, maybe far above: a '//' line in a block
+    scalar there is text, not the cause."""
+    flow = context is not None and _char(text, context.index) in _CLOSER
+    first_line = context.line if flow else max(problem.line - 1, 0)
     start = _line_start(text, min(first_line, problem.line))
     stop = text.find("\n", problem.index)
     stop = len(text) if stop < 0 else stop
