@@ -211,3 +211,33 @@ def test_nesting_is_located_alike_with_either_parser(
     source = parse_source("x: 1\n---\n" + "[" * 5_000 + "]" * 5_000 + "\n", "deep.yaml")
     assert source.documents[0].value == {"x": 1}
     assert failure(source, 1) == ("AQL006", 3, MAX_DEPTH + 1)
+
+
+NUMBER_BODY = (
+    '{"interval": "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z", "metrics": ["tHandle"],\n'
+    ' "filter": {"type": "and", "predicates": [\n'
+    '  {"type": "metric", "metric": "tHandle", "range": {"gte": GTE, "lt": 1000}}]}}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "gte", "expected", "parts"),
+    [
+        ("huge.json", "1e400", "3:60 AQL204", ["'gte' is 1e400, a number too large for a double"]),
+        ("huge.json", "-1E+309", "3:60 AQL204", ["'gte' is -1E+309, a number too large"]),
+        ("huge.yaml", "1.0e+400", "3:60 AQL204", ["'gte' is 1.0e+400, a number too large"]),
+        ("inf.yaml", ".inf", "3:60 AQL204", ["'gte' is infinity (YAML's .inf)"]),
+        ("nan.yaml", ".nan", "3:60 AQL204", ["'gte' is NaN (YAML's .nan)"]),
+    ],
+    ids=["json-exponent", "json-negative", "yaml-exponent", "yaml-inf", "yaml-nan"],
+)
+def test_a_number_beyond_a_double_is_not_called_yaml_inf(
+    name: str, gte: str, expected: str, parts: list[str]
+) -> None:
+    diagnostics = lint_text(NUMBER_BODY.replace("GTE", gte), name)
+    not_finite = [d for d in diagnostics if d.code == "AQL204"]
+    assert found(not_finite) == [expected]
+    for part in parts:
+        assert part in not_finite[0].message
+    if name.endswith(".json"):
+        assert ".inf" not in not_finite[0].message

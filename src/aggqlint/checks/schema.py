@@ -86,6 +86,7 @@ class NotFinite:
     pointer: str
     path: tuple[Any, ...]
     number: float
+    written: str | None = None  # the text it was read from, when the loader kept it
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,10 @@ def _translate(
     found: list[Finding] = []
     # The envelope's query is checked as a body, on its own.
     not_finite = dict(_not_finite(body, base, ())) if has_odd_number else {}
-    values = [NotFinite(pointer, path, number) for pointer, (path, number) in not_finite.items()]
+    values = [
+        NotFinite(pointer, path, number, getattr(scalars.get(pointer), "text", None))
+        for pointer, (path, number) in not_finite.items()
+    ]
     found.extend(_run(_unit("not-finite"), values, enabled))
     try:
         errors = list(model.validator.errors(body))

@@ -10,6 +10,7 @@ its keyword; did-you-mean searches are in didyoumean.py.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -46,6 +47,8 @@ _JSON_TYPES = {
 }
 
 _SCALAR_TYPES = {"string", "integer", "number", "boolean"}
+# A number written with digits (JSON's or YAML's), as opposed to .inf or .nan.
+_WRITTEN_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
 
 
 @rule("AQL210", scope="schema", keywords=("null-field",))
@@ -64,10 +67,21 @@ def null_field(nulls: list[NullField]) -> Iterator[Finding]:
 @rule(scope="schema", keywords=("not-finite",), borrows=("AQL204",))
 def not_finite(values: list[NotFinite]) -> Iterator[Finding]:
     for value in values:
-        yield _not_finite_finding(value.pointer, value.path, value.number)
+        yield _not_finite_finding(value.pointer, value.path, value.number, value.written)
 
 
-def _not_finite_finding(pointer: str, path: tuple[Any, ...], number: float) -> Finding:
+def _not_finite_finding(
+    pointer: str, path: tuple[Any, ...], number: float, written: str | None = None
+) -> Finding:
+    if written is not None and _WRITTEN_NUMBER.fullmatch(written):
+        # 1e400 (JSON, or YAML's 1.0e+400): a number beyond a double, not a special value.
+        return Finding(
+            "AQL204",
+            pointer,
+            f"{_field_label(path)} is {written}, a number too large for a double: JSON "
+            "consumers read it as infinity or refuse it; write a number within range (for an "
+            "open-ended range, leave that bound out)",
+        )
     what = "NaN (YAML's .nan)" if math.isnan(number) else "infinity (YAML's .inf)"
     return Finding(
         "AQL204",

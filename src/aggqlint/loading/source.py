@@ -18,6 +18,7 @@ import yaml
 
 from aggqlint.diagnostics import Finding, pointer_join
 from aggqlint.loading.jsonsyntax import depth_crossing, read_json
+from aggqlint.loading.yamlsyntax import word_yaml_error
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 200
@@ -218,6 +219,9 @@ def _failed_document(code: str, message: str, position: tuple[int, int]) -> Docu
 
 
 FAST_JSON_BYTES = 256 * 1024
+# A number that may be too large for a double (1e400, 309 digits): the event pass keeps its
+# text, so the finding can say what was written. A false match only costs the slower path.
+_MAY_OVERFLOW = re.compile(r"[eE]\+?[0-9]{3}|[0-9]{309}")
 
 
 def _json_documents(text: str) -> list[Document]:
@@ -233,7 +237,12 @@ def _json_documents(text: str) -> list[Document]:
         offset = depth_crossing(text, MAX_DEPTH)
         position = (1, 1) if offset is None else _line_col_of_text_offset(text, offset)
         return [_failed_document("AQL006", f"nesting deeper than {MAX_DEPTH} levels", position)]
-    clean = not (reading.duplicates or reading.constants or reading.refused)
+    clean = not (
+        reading.duplicates
+        or reading.constants
+        or reading.refused
+        or _MAY_OVERFLOW.search(text) is not None
+    )
     if clean and len(text) <= FAST_JSON_BYTES:
         return [Document(0, reading.value, None, _json_text=text)]
     try:
@@ -460,10 +469,8 @@ class _Composer:
         crossing = self._depth_crossing(mark.index)
         if crossing is not None:
             return "AQL006", f"nesting deeper than {MAX_DEPTH} levels", crossing
-        problem = " ".join(filter(None, [exc.context, exc.problem])) or "syntax error"
-        if mark.index < len(self.text) and self.text[mark.index] == "\t":
-            problem += " (a tab: YAML indents with spaces only)"
-        return "AQL001", f"YAML syntax error: {problem}", (mark.line + 1, mark.column + 1)
+        message, position = word_yaml_error(self.text, exc)
+        return "AQL001", message, position
 
     def _depth_crossing(self, stop: int) -> tuple[int, int] | None:
         """Where our depth limit is crossed before index stop, when the parser refused first.
