@@ -130,14 +130,18 @@ def test_formats_are_registered() -> None:
 
 def test_github_exact() -> None:
     assert render("github", RESULT, Style()) == (
-        "::error file=reports/a.yaml,line=4,col=3,title=AQL601 invented-date-range::"
+        "::error file=reports/a.yaml,line=4,col=3,endLine=4,endColumn=11,"
+        "title=AQL601 invented-date-range::"
         "unknown field 'dateFrom'; the time range goes in 'interval' as 'start/end'"
         "%0Afix (unsafe):%0A  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
-        "::error file=reports/a.yaml,line=7,col=13,title=AQL201 unknown-metric::"
+        "::error file=reports/a.yaml,line=7,col=13,endLine=7,endColumn=23,"
+        "title=AQL201 unknown-metric::"
         "unknown metric 'handleTime'; did you mean 'tHandle'?\n"
-        "::warning file=reports/a.yaml,line=7,col=25,title=AQL207 case-mismatch::"
+        "::warning file=reports/a.yaml,line=7,col=25,endLine=7,endColumn=26,"
+        "title=AQL207 case-mismatch::"
         "'nconnected' should be written 'nConnected'\n"
-        "::warning file=reports/b.yaml,line=2,col=1,title=AQL007 unused-suppression::"
+        "::warning file=reports/b.yaml,line=2,col=1,endLine=2,endColumn=2,"
+        "title=AQL007 unused-suppression::"
         "'# aggqlint: disable=AQL201' suppresses nothing\n"
         "2 errors, 2 warnings in 2 files (3 files checked)\n"
     )
@@ -158,7 +162,8 @@ def test_github_info_is_notice_and_escapes() -> None:
     )
     result = LintResult([_checked("q,1:2.yaml", [odd])])
     assert render("github", result, Style()).splitlines()[0] == (
-        "::notice file=q%2C1%3A2.yaml,line=3,col=5,title=AQL024 endpoint-inferred::"
+        "::notice file=q%2C1%3A2.yaml,line=3,col=5,endLine=3,endColumn=6,"
+        "title=AQL024 endpoint-inferred::"
         "100%25 sure:%0D%0Aline two"
     )
 
@@ -169,6 +174,16 @@ def test_github_without_position() -> None:
     result = LintResult([_checked("x", [diagnostic]), _checked("<payload>", [unplaced])])
     assert render("github", result, Style()).splitlines()[1] == (
         "::error file=<payload>,title=AQL201 unknown-metric::m"
+    )
+
+
+def test_github_gives_columns_only_on_a_one_line_range() -> None:
+    # A node over several lines (a flow mapping): GitHub reads endColumn only on one line.
+    where = Location("q.yaml", 4, 11, "/query/filter", 0, end_line=6, end_column=4)
+    spanning = Diagnostic("AQL204", Severity.ERROR, "m", where, "wrong-type")
+    result = LintResult([_checked("q.yaml", [spanning])])
+    assert render("github", result, Style()).splitlines()[0] == (
+        "::error file=q.yaml,line=4,col=11,endLine=6,title=AQL204 wrong-type::m"
     )
 
 
@@ -511,9 +526,10 @@ def test_output_file_unwritable_is_a_usage_error(project: Path) -> None:
 def test_github_actions_picks_github_format(project: Path) -> None:
     run = run_aggqlint("check", "reports", cwd=project, env={"GITHUB_ACTIONS": "true"})
     assert run.returncode == 1
-    assert "\n::error file=reports/bad.yaml,line=5,col=13,title=AQL201 unknown-metric::" in (
-        "\n" + run.stdout
-    )
+    assert (
+        "\n::error file=reports/bad.yaml,line=5,col=13,endLine=5,endColumn=23,"
+        "title=AQL201 unknown-metric::"
+    ) in ("\n" + run.stdout)
     explicit = run_aggqlint(
         "check",
         "--format",

@@ -32,6 +32,11 @@ def command(diagnostic: Diagnostic) -> str:
         properties.append(("line", str(loc.line)))
         if loc.column is not None:
             properties.append(("col", str(loc.column)))
+        if loc.end_line is not None:
+            properties.append(("endLine", str(loc.end_line)))
+            # GitHub reads columns only on a one-line annotation.
+            if loc.end_column is not None and loc.end_line == loc.line:
+                properties.append(("endColumn", str(loc.end_column)))
     title = f"{diagnostic.code} {diagnostic.rule}" if diagnostic.rule else diagnostic.code
     properties.append(("title", title))
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
