@@ -72,6 +72,31 @@ def lint_query(query: str, endpoint: str = "conversations/aggregates") -> list[D
     return lint_text(definition(query, endpoint), "r.yaml")
 
 
+# A definition that checks clean, and one with a single unknown metric (5:13 AQL201).
+GOOD_REPORT = """\
+report: ok
+endpoint: conversations/aggregates
+query:
+  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
+  metrics: [nOffered]
+"""
+UNKNOWN_METRIC_REPORT = """\
+report: bad
+endpoint: conversations/aggregates
+query:
+  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
+  metrics: [handleTime]
+"""
+
+
+def write_file(root: Path, name: str, text: str) -> Path:
+    """text at root/name, folders made as needed."""
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def write_dedented(tmp_path: Path, text: str, name: str = "report.yaml") -> Path:
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")

@@ -5,15 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_aggqlint
+from conftest import GOOD_REPORT, run_aggqlint
+from conftest import write_file as _write
 
-GOOD = """\
-report: ok
-endpoint: conversations/aggregates
-query:
-  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
-  metrics: [nOffered]
-"""
+GOOD = GOOD_REPORT
 
 BAD = """\
 report: bad
@@ -23,13 +18,6 @@ query:
   metrics: [handleTime]
   groupings: [queueId]
 """
-
-
-def _write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_clean_file_exits_zero(tmp_path: Path) -> None:

@@ -10,26 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SRC, run_aggqlint
+from conftest import GOOD_REPORT, REPO, SRC, UNKNOWN_METRIC_REPORT, run_aggqlint
+from conftest import write_file as _write
 from fake_genesys import FakeGenesys
 
 NOW = ("--now", "2026-11-23T00:00:00Z")
 
-GOOD = """\
-report: ok
-endpoint: conversations/aggregates
-query:
-  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
-  metrics: [nOffered]
-"""
-
-BAD = """\
-report: bad
-endpoint: conversations/aggregates
-query:
-  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
-  metrics: [handleTime]
-"""
+GOOD = GOOD_REPORT
+BAD = UNKNOWN_METRIC_REPORT
 
 BAD_LINE = (
     ":5:13: AQL201 error unknown metric 'handleTime' for conversations/aggregates; "
@@ -40,13 +28,6 @@ SKIPPED = (
     ":1:1: AQL012 info document is not a report definition or query body (none of their "
     "field names): skipped; name this file on the command line to check it\n"
 )
-
-
-def _write(root: Path, name: str, text: str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _run_with_stdin(

@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SRC, run_aggqlint
+from conftest import SRC, UNKNOWN_METRIC_REPORT, run_aggqlint
 
 from aggqlint.cli import cli
 
-BAD = """\
-report: bad
-endpoint: conversations/aggregates
-query:
-  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z
-  metrics: [handleTime]
-"""
+BAD = UNKNOWN_METRIC_REPORT
 ERROR_LINE = (
     "reports/bad.yaml:5:13: AQL201 error unknown metric 'handleTime' for "
     "conversations/aggregates; did you mean 'tHandle'?"
