@@ -9,7 +9,7 @@ import pytest
 from conftest import lint_query as _lint_query
 
 from aggqlint.api.endpoints import all_endpoints
-from aggqlint.checks.schema import without_nulls
+from aggqlint.checks.schema import check_body
 from aggqlint.diagnostics import Diagnostic
 
 INTERVAL = "interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
@@ -103,7 +103,7 @@ def test_null_items_inside_lists_stay_one_error() -> None:
     ]
 
 
-def test_without_nulls_gives_the_body_the_server_reads() -> None:
+def test_the_schema_check_gives_the_body_the_server_reads() -> None:
     endpoint = all_endpoints()["conversations/aggregates"]
     body = {
         "interval": "x",
@@ -111,7 +111,7 @@ def test_without_nulls_gives_the_body_the_server_reads() -> None:
         "metrics": ["nOffered", None],
         "views": None,
     }
-    assert without_nulls(body, endpoint) == {
+    assert check_body(body, endpoint)[1] == {
         "interval": "x",
         "filter": {"type": "and", "predicates": [{"dimension": "queueId"}]},
         "metrics": ["nOffered", None],
@@ -685,7 +685,7 @@ def test_both_backends_word_nan_the_same() -> None:
         model = schema.Model(endpoint.schema(), "conversations/aggregates query")
         model.validator = compile_schema(endpoint.schema(), backend)
         results.append(
-            sorted((f.pointer, f.message) for f in schema._translate(model, body, endpoint, {}, ""))
+            sorted((f.pointer, f.message) for f in schema._translate(model, body, endpoint, {}))
         )
     assert results[0] == results[1]
     assert [pointer for pointer, _ in results[0]] == ["/metrics/1", "/views/0/range/gte"]
@@ -750,7 +750,7 @@ def test_an_integer_beyond_int32_is_an_error_at_the_value(tmp_path: Any) -> None
     for backend in ("jsonschema", "jsonschema-rs"):
         model = schema_module.Model(generated, "conversations/details query")
         model.validator = compile_schema(generated, backend)
-        found = schema_module._translate(model, body, endpoint, {}, "")
+        found = schema_module._translate(model, body, endpoint, {})
         results.append(sorted((f.code, f.pointer, f.message) for f in found))
     assert (
         results[0]

@@ -30,7 +30,7 @@ def _findings(body: Any, endpoint_name: str, backend: str) -> list[tuple[str, st
     endpoint = all_endpoints()[endpoint_name]
     model = schema.Model(endpoint.schema(), f"{endpoint.name} query")
     model.validator = compile_schema(endpoint.schema(), backend)
-    found = schema._translate(model, body, endpoint, {}, "")
+    found = schema._translate(model, body, endpoint, {})
     return sorted((f.code, f.pointer, f.message) for f in found)
 
 

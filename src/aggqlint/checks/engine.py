@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 from aggqlint.api.endpoints import Endpoint, resolve_endpoint
 from aggqlint.checks.metadata import rule
 from aggqlint.checks.registry import Enabled
-from aggqlint.checks.schema import check_body, without_nulls
+from aggqlint.checks.schema import check_body
 from aggqlint.config.policy import Policy
 from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
 from aggqlint.fixes.model import Applicability, Fix
@@ -355,8 +355,9 @@ def _check_body(
 ) -> list[Finding]:
     from aggqlint.checks import RuleContext, registry
 
+    served: Any = body  # when the schema check fails, the rules take the body as written
     try:
-        findings = check_body(body, endpoint, scalars, enabled)
+        findings, served = check_body(body, endpoint, scalars, enabled)
     except Exception as exc:  # the adapter itself, not one keyword's rule (those are guarded)
         findings = [_schema_failed(exc)]
     if windows:  # plan makes each window a request's interval: the body needs none of its own
@@ -365,10 +366,6 @@ def _check_body(
         return findings
     # The rules judge the body as the server reads it: a field written as null is absent
     # (the schema layer has already noted it, AQL210), so no rule warns about its value.
-    try:
-        served = without_nulls(body, endpoint)
-    except Exception:  # said above, as the schema check failing; the rules take the body
-        served = body
     context = RuleContext(served, endpoint, windows, chunk, limits, now, in_envelope)
     return findings + list(registry.run(registry.units("body"), context, enabled))
 

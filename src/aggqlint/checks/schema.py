@@ -118,19 +118,14 @@ def check_body(
     endpoint: Endpoint,
     scalars: dict[str, RawScalar] | None = None,
     enabled: Enabled | None = None,
-) -> list[Finding]:
-    """Schema findings for a request body; pointers are relative to the body."""
+) -> tuple[list[Finding], Any]:
+    """Schema findings for a request body (pointers relative to it), and the body as the
+    server reads it: fields of its models written as null left out, which is what the rule
+    families judge."""
     model = _model_for(endpoint)
-    return list(_translate(model, body, endpoint, scalars or {}, "", enabled))
-
-
-def without_nulls(body: Any, endpoint: Endpoint) -> Any:
-    """The body as the server reads it: fields of its models written as null left out. Rule
-    families that look at values can take this instead of the body as written."""
-    if not _scan(body)[0]:
-        return body  # most bodies: nothing to strip, no copy
-    model = _model_for(endpoint)
-    return _Nulls().strip(model, body, model.schema, "")
+    served: list[Any] = [body]
+    findings = list(_translate(model, body, endpoint, scalars or {}, enabled, served))
+    return findings, served[0]
 
 
 def _scan(value: Any) -> tuple[bool, bool]:
@@ -153,7 +148,7 @@ def _scan(value: Any) -> tuple[bool, bool]:
 
 def check_envelope(document: dict[str, Any], enabled: Enabled | None = None) -> list[Finding]:
     """The envelope's problems in the keyword rules' words (the envelope rule gives the code)."""
-    return list(_translate(_envelope_model(), document, None, {}, "", enabled))
+    return list(_translate(_envelope_model(), document, None, {}, enabled))
 
 
 def _translate(
@@ -161,18 +156,21 @@ def _translate(
     body: Any,
     endpoint: Endpoint | None,
     scalars: dict[str, RawScalar],
-    base: str,
     enabled: Enabled | None = None,
+    served: list[Any] | None = None,
 ) -> Iterator[Finding]:
+    """served, when given, receives the body without its null fields (one strip per body)."""
     GUESSES.reset()
     nulls = _Nulls()
     has_null, has_odd_number = _scan(body) if endpoint is not None else (False, False)
     if has_null:  # the envelope is aggqlint's own and never sent: no JSON nulls
-        body = nulls.strip(model, body, model.schema, base)
+        body = nulls.strip(model, body, model.schema, "")
+        if served is not None:
+            served[0] = body
         yield from _run(_unit("null-field"), nulls.noted(model), enabled)
     found: list[Finding] = []
     # The envelope's query is checked as a body, on its own.
-    not_finite = dict(_not_finite(body, base, ())) if has_odd_number else {}
+    not_finite = dict(_not_finite(body, "", ())) if has_odd_number else {}
     values = [
         NotFinite(pointer, path, number, getattr(scalars.get(pointer), "text", None))
         for pointer, (path, number) in not_finite.items()
@@ -184,7 +182,7 @@ def _translate(
         found.append(registry.crashed(_unit("*"), exc))
         errors = []
     for error in errors:
-        pointer = pointer_join(base, *error.absolute_path)
+        pointer = pointer_join("", *error.absolute_path)
         if pointer in not_finite:
             continue  # said above; the backends disagree on whether NaN is a number
         explained = KeywordError(model, error, pointer, body, endpoint, scalars)
