@@ -637,11 +637,6 @@ def _requests(
         return room + 1
 
 
-def _fields(context: RuleContext) -> dict[str, Any]:
-    properties: dict[str, Any] = context.endpoint.schema().get("properties", {})
-    return properties
-
-
 def _bucket_word(text: str) -> Duration | None:
     key = re.sub(r"[\s_-]+", "", text).lower()
     found = _data()["bucket-words"].get(key)

@@ -14,9 +14,6 @@ import click
 
 from aggqlint import __version__
 
-EXIT_USAGE = 2
-
-
 # command name -> "module:attribute" under aggqlint.cli. A command's module is imported only
 # when that command runs, so `aggqlint check` never pays for `submit` (requests) and a
 # problem in one command cannot break the others.

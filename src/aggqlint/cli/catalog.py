@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 import click
 
+from aggqlint.cli.common import EXIT_USAGE
 from aggqlint.output.catalog import (
     endpoints_json,
     endpoints_text,
@@ -16,10 +17,6 @@ from aggqlint.output.catalog import (
     search_text,
 )
 
-if TYPE_CHECKING:
-    pass
-
-EXIT_USAGE = 2
 EXIT_NOTHING_FOUND = 1  # like grep: --search found nothing
 
 

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from aggqlint.cli.common import EXIT_USAGE
 from aggqlint.output.drift import DRIFT_FORMATS
-
-if TYPE_CHECKING:
-    pass
-
-EXIT_USAGE = 2
 
 
 @click.command()

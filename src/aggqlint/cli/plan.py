@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -16,9 +15,6 @@ from aggqlint.cli.common import (
     plan_paths,
 )
 from aggqlint.output.plan import PLAN_FORMATS, report_problems
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command()

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-EXIT_USAGE = 2
+from aggqlint.cli.common import EXIT_USAGE
 
 
 @click.command()

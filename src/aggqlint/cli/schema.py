@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-EXIT_USAGE = 2
+from aggqlint.cli.common import EXIT_USAGE
 
 
 @click.command(short_help="Print the JSON Schema that editors use for report files.")

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from aggqlint.fixes import shapes
 from aggqlint.fixes.model import (
     Applicability,
     Change,
@@ -116,7 +117,7 @@ class _Writer:
             content = ", ".join(f"{_flow_yaml(k)}: {_flow_yaml(v)}" for k, v in fields.items())
         else:
             content = ("\n" + indent).join(
-                _block_yaml(k, v).replace("\n", "\n" + indent) for k, v in fields.items()
+                shapes.render({k: v}).replace("\n", "\n" + indent) for k, v in fields.items()
             )
         start = Position(key.line, key.column, key.offset)
         end = Position(value.end_line, value.end_column, value.end_offset)
@@ -206,12 +207,3 @@ def _block_scalar(value: Any) -> str:
     )
     written = text.removeprefix("k: ").rstrip("\n")
     return written if "\n" not in written else _flow_yaml(value)
-
-
-def _block_yaml(key: str, value: Any) -> str:
-    """key: value as a block entry; lists of names in flow style, as people write them."""
-    flow = None if isinstance(value, dict | list) else False
-    text: str = yaml.safe_dump(
-        {key: value}, default_flow_style=flow, sort_keys=False, allow_unicode=True, width=100
-    )
-    return text.strip()
