@@ -406,11 +406,13 @@ def load_settings(
     def policy_for(path: Path) -> Policy:
         return _policy(finder.config_for(path), path, cli)
 
+    cwd = Path.cwd()  # asked for every file and folder a walk reaches
+
     def excluded(path: Path, is_folder: bool) -> bool:
         # --exclude patterns are relative to the working directory, a config's to its folder.
         if is_virtualenv(path, is_folder):
             return True
-        if cli_excludes and matches_any(cli_excludes, _relative_to(path, Path.cwd()), is_folder):
+        if cli_excludes and matches_any(cli_excludes, _relative_to(path, cwd), is_folder):
             return True
         config = finder.config_for(path)
         if config is None:

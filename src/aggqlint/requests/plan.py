@@ -226,7 +226,7 @@ def _slots(
         for i, (text, pointer) in enumerate(sources):
             yield _Slot(i, text, pointer)
         return
-    tz, align = _zone(body), _granularity(body)
+    tz, align = timing.zone(body), timing.bucket_size(body)
     most = timing.max_requests()
     count = 0
     for index, (text, pointer) in enumerate(sources):
@@ -293,24 +293,6 @@ def _chunk(
     if chunk.is_zero:
         raise _ExpansionError("/chunk", f"chunk '{definition.chunk}' is zero")
     return timing.sent_chunk(chunk, policy.limits, endpoint.name)
-
-
-def _zone(body: dict[str, Any]) -> tzinfo:
-    name = body.get("timeZone")
-    if isinstance(name, str) and isotime.is_valid_timezone(name):
-        return isotime.load_timezone(name)
-    return UTC  # the API's default; an invalid zone is reported by the lint
-
-
-def _granularity(body: dict[str, Any]) -> isotime.Duration | None:
-    text = body.get("granularity")
-    if not isinstance(text, str):
-        return None
-    try:
-        duration = isotime.parse_duration(text)
-    except ValueError:
-        return None  # reported by the lint; chunks are then simply not aligned
-    return None if duration.is_zero else duration
 
 
 class _RequestCheck:
