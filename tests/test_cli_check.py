@@ -39,6 +39,7 @@ def test_text_output_is_located_and_summarised(tmp_path: Path) -> None:
         "conversations/aggregates query; use 'groupBy'\n"
         "    fix:\n"
         "      groupBy: [queueId]\n"
+        "2 fixable with --fix.\n"
         "2 errors in 1 file (2 files checked)\n"
     )
     assert result.stderr == ""

@@ -19,10 +19,12 @@ NOW = ("--now", "2026-11-23T00:00:00Z")
 GOOD = GOOD_REPORT
 BAD = UNKNOWN_METRIC_REPORT
 
-BAD_LINE = (
+BAD_DIAGNOSTIC = (
     ":5:13: AQL201 error unknown metric 'handleTime' for conversations/aggregates; "
     "did you mean 'tHandle'?\n"
 )
+# A run with one bad file: its diagnostic, then the offer of its fix (before the summary).
+BAD_LINE = BAD_DIAGNOSTIC + "1 fixable with --fix.\n"
 
 SKIPPED = (
     ":1:1: AQL012 info document is not a report definition or query body (none of their "
@@ -449,7 +451,8 @@ def test_a_repository_walk_skips_what_is_not_a_report(tmp_path: Path) -> None:
         f"package.json{SKIPPED}"
         f"tsconfig.json{SKIPPED}"
         f"deploy/playbook.yml{SKIPPED}"
-        f"reports/bad.yaml{BAD_LINE}"
+        f"reports/bad.yaml{BAD_DIAGNOSTIC}"
+        "2 fixable with --fix.\n"
         "2 errors, 5 info in 6 files (6 files checked)\n"
     )
 

@@ -360,38 +360,31 @@ def test_sarif_is_valid_and_complete(
         "unknown field 'dateFrom'; the time range goes in 'interval' as 'start/end'\n"
         f"fix (unsafe):\n  {FIX}"
     )
-    assert results[0]["fixes"] == [
+    # Only safe fixes travel as SARIF fixes (a viewer applies them with one click); the unsafe
+    # one stays in the message, as above.
+    assert "fixes" not in results[0]
+    assert results[1]["fixes"] == [
         {
-            "description": {"text": "replace 'dateFrom', 'dateTo' with 'interval'"},
+            "description": {"text": "replace with 'tHandle'"},
             "artifactChanges": [
                 {
                     "artifactLocation": {"uri": "reports/a.yaml", "uriBaseId": "%SRCROOT%"},
                     "replacements": [
                         {
                             "deletedRegion": {
-                                "startLine": 4,
-                                "startColumn": 3,
-                                "endLine": 4,
-                                "endColumn": 33,
+                                "startLine": 7,
+                                "startColumn": 13,
+                                "endLine": 7,
+                                "endColumn": 23,
                             },
-                            "insertedContent": {"text": FIX},
-                        },
-                        {
-                            "deletedRegion": {
-                                "startLine": 5,
-                                "startColumn": 1,
-                                "endLine": 6,
-                                "endColumn": 1,
-                            },
-                            "insertedContent": {"text": ""},
-                        },
+                            "insertedContent": {"text": "tHandle"},
+                        }
                     ],
                 }
             ],
-            "properties": {"applicability": "unsafe"},
+            "properties": {"applicability": "safe"},
         }
     ]
-    assert results[1]["fixes"][0]["properties"] == {"applicability": "safe"}
     # advice only (display) and no fix at all: nothing SARIF could apply
     assert "fixes" not in results[2] and "fixes" not in results[3]
     assert results[0]["properties"] == {

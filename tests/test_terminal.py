@@ -22,6 +22,7 @@ WARNING_LINE = (
     "reports/empty.yaml:1:1: AQL010 warning file is empty: no report definition or query to check"
 )
 SUMMARY = "1 error, 1 warning in 2 files (2 files checked)"
+HINT = "1 fixable with --fix."  # the error's fix, offered before the summary (not with -q)
 COLOURED = (
     "\x1b[1mreports/bad.yaml:5:13\x1b[0m: AQL201 \x1b[31merror\x1b[0m unknown metric "
     "'handleTime' for conversations/aggregates; did you mean 'tHandle'?"
@@ -78,7 +79,7 @@ terminal_only = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSI
 @terminal_only
 def test_colour_on_a_terminal(project: Path) -> None:
     output = _on_terminal(project, "check", "reports/bad.yaml")
-    assert output == f"{COLOURED}\n1 error in 1 file (1 file checked)\n"
+    assert output == f"{COLOURED}\n{HINT}\n1 error in 1 file (1 file checked)\n"
 
 
 @terminal_only
@@ -93,7 +94,7 @@ def test_no_colour_on_a_terminal_when_asked(
     project: Path, args: tuple[str, ...], env: dict[str, str]
 ) -> None:
     output = _on_terminal(project, "check", "reports/bad.yaml", *args, env=env)
-    assert output == f"{ERROR_LINE}\n1 error in 1 file (1 file checked)\n"
+    assert output == f"{ERROR_LINE}\n{HINT}\n1 error in 1 file (1 file checked)\n"
 
 
 @terminal_only
@@ -106,14 +107,14 @@ def test_empty_no_color_does_not_count(project: Path) -> None:
 def test_no_colour_when_piped(project: Path) -> None:
     result = run_aggqlint("check", "reports", cwd=project)
     assert result.returncode == 1
-    assert result.stdout == f"{ERROR_LINE}\n{WARNING_LINE}\n{SUMMARY}\n"
+    assert result.stdout == f"{ERROR_LINE}\n{WARNING_LINE}\n{HINT}\n{SUMMARY}\n"
 
 
 @pytest.mark.parametrize("env", [{}, {"NO_COLOR": "1"}])
 def test_color_flag_wins_even_when_piped(project: Path, env: dict[str, str]) -> None:
     # `aggqlint check --color reports | less -R` must keep its colours.
     result = run_aggqlint("check", "reports/bad.yaml", "--color", cwd=project, env=env)
-    assert result.stdout == f"{COLOURED}\n1 error in 1 file (1 file checked)\n"
+    assert result.stdout == f"{COLOURED}\n{HINT}\n1 error in 1 file (1 file checked)\n"
 
 
 def test_cli_runner_colour_follows_the_flag(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

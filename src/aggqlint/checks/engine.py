@@ -16,6 +16,7 @@ from aggqlint.checks.registry import Enabled
 from aggqlint.checks.schema import check_body
 from aggqlint.config.policy import Policy
 from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
+from aggqlint.fixes.apply import FixOutcome
 from aggqlint.fixes.model import Applicability, Fix
 from aggqlint.loading.definition import ReportDefinition, read_definition
 from aggqlint.loading.inputs import Input, collect_inputs
@@ -58,31 +59,79 @@ class CheckedFile:
     diagnostics: list[Diagnostic]
     policy: Policy
     suppressed: list[Diagnostic] = field(default_factory=list)  # silenced by inline comments
+    disk_path: Path | None = None  # the file read; None for standard input
+    fixed: FixOutcome | None = None  # with fixing on: what the fixes did to the text
+
+
+@dataclass(frozen=True)
+class Fixing:
+    """check --fix: which fixes to apply (safe ones always)."""
+
+    unsafe: bool = False
 
 
 @dataclass
 class LintResult:
     files: list[CheckedFile] = field(default_factory=list)
+    fixing: Fixing | None = None  # the run applied fixes (check --fix or --diff)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [d for f in self.files for d in f.diagnostics]
 
 
-def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintResult:
+def lint_paths(
+    paths: Iterable[str], options: LintOptions | None = None, fixing: Fixing | None = None
+) -> LintResult:
+    """Check the files the paths stand for. With fixing, each file's fixes are applied to its
+    text first (nothing is written: CheckedFile.fixed holds the new text) and the diagnostics
+    are those of the fixed text."""
     options = options or LintOptions()
-    result = LintResult()
+    result = LintResult(fixing=fixing)
     inputs = collect_inputs(paths, options.excluded, options.force_exclude, options.stdin_filename)
     for item in inputs:
         policy = options.policy_for(item.config_path) if options.policy_for else Policy()
         source = _read(item, options)
         if not item.named and _unrelated_json(item, source, options.endpoint or policy.endpoint):
             source = Source(source.path, "", [], [_skipped(None)])
-        result.files.append(_check_source(source, options, policy, walked=not item.named))
+        walked = not item.named
+        checked = _check_source(source, options, policy, walked)
+        if fixing is not None:
+            checked = _fix(checked, options, walked, fixing)
+        checked.disk_path = item.path
+        result.files.append(checked)
     _flag_duplicate_reports(result)
     for checked in result.files:
         _settle(checked, options.max_repeats)
     return result
+
+
+def _fix(checked: CheckedFile, options: LintOptions, walked: bool, fixing: Fixing) -> CheckedFile:
+    """The file checked again after its fixes, with what they did (CheckedFile.fixed)."""
+    from aggqlint.fixes.apply import fix_text
+
+    source = checked.source
+
+    def check(text: str) -> list[Diagnostic]:
+        again = parse_source(text, source.path, as_json=source.as_json)
+        return _settled(_check_source(again, options, checked.policy, walked))
+
+    outcome = fix_text(source.text, _settled(checked), check, fixing.unsafe)
+    if outcome.changed:
+        fixed_source = parse_source(outcome.text, source.path, as_json=source.as_json)
+        fixed_source.bom = source.bom
+        checked = _check_source(fixed_source, options, checked.policy, walked)
+    checked.fixed = outcome
+    return checked
+
+
+def _settled(checked: CheckedFile) -> list[Diagnostic]:
+    """The diagnostics as reported, every one of them (no cap on repeats): what --fix fixes
+    and compares. Works on a copy: the file is settled once more when the run ends."""
+    copy = CheckedFile(
+        checked.path, checked.source, checked.definitions, list(checked.diagnostics), checked.policy
+    )
+    return _settle(copy, None).diagnostics
 
 
 def _read(item: Input, options: LintOptions) -> Source:

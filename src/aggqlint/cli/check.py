@@ -16,6 +16,7 @@ from aggqlint.cli.common import (
     path_options,
     use_color,
 )
+from aggqlint.cli.fixing import show_diff, write_fixes
 from aggqlint.output import FORMATTERS
 
 
@@ -53,6 +54,21 @@ from aggqlint.output import FORMATTERS
     metavar="CODES",
     help="Also skip these codes, names or prefixes (comma-separated; adds to the config's).",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe fixes to the files (standard input: print the fixed text).",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, apply the unsafe fixes too (they may change what is asked).",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print what --fix would change as a unified diff; write nothing (exit 1 if any).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, summary line last.")
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal).")
 def check(
@@ -69,11 +85,14 @@ def check(
     exclude: tuple[str, ...],
     force_exclude: bool,
     stdin_filename: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     quiet: bool,
     color: bool | None,
 ) -> None:
     """Check report definitions and query bodies (files, directories, or - for stdin)."""
-    from aggqlint.checks.engine import UsageError, exit_code, lint_paths
+    from aggqlint.checks.engine import Fixing, UsageError, exit_code, lint_paths
     from aggqlint.config.files import CliOverrides
     from aggqlint.output import Style, render
 
@@ -89,16 +108,24 @@ def check(
             strict_endpoint=False,
             paths=paths_chosen,
         )
-        result = lint_paths(paths, options)
+        fixing = Fixing(unsafe=unsafe_fixes) if fix or diff else None
+        result = lint_paths(paths, options, fixing)
     except UsageError as err:
         click.echo(f"aggqlint: {err}", err=True)
         sys.exit(EXIT_USAGE)
     style = Style(color=use_color(color), quiet=quiet)
+    if diff:
+        sys.exit(show_diff(result, style))
+    if fix and not write_fixes(result):
+        sys.exit(EXIT_USAGE)
     chosen = output_format or default_format()
     if output_file:
         _write_report(output_file, render(chosen, result, Style(quiet=quiet)))
         chosen = "text"
-    click.echo(render(chosen, result, style), nl=False, color=style.color)  # --color when piped
+    # With --fix, the fixed standard input is the output: the report goes to stderr.
+    to_stderr = fix and any(checked.disk_path is None for checked in result.files)
+    report = render(chosen, result, style)
+    click.echo(report, nl=False, color=style.color, err=to_stderr)  # --color when piped
     sys.exit(exit_code(result))  # each file's policy holds its fail-on (--fail-on wins)
 
 

@@ -127,6 +127,7 @@ class Source:
     findings: list[Finding] = field(default_factory=list)  # whole-file problems, pointer ""
     error_position: tuple[int, int] = (1, 1)
     as_json: bool = False  # read as strict JSON (a .json file): fixes are written as JSON
+    bom: bool = False  # the bytes began with a UTF-8 BOM (text does not): --fix writes it back
 
 
 class _LoadError(Exception):
@@ -183,6 +184,7 @@ def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
             )
     else:
         text = data.removeprefix("\ufeff")
+    bom = (data[:3] == b"\xef\xbb\xbf") if isinstance(data, bytes) else data[:1] == "\ufeff"
     documents = _json_documents(text) if as_json else _without_empty(_compose(text, False))
     if not documents:
         return Source(
@@ -190,8 +192,9 @@ def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
             text,
             [],
             [Finding("AQL010", "", "file is empty: no report definition or query to check")],
+            bom=bom,
         )
-    return Source(name, text, documents, as_json=as_json)
+    return Source(name, text, documents, as_json=as_json, bom=bom)
 
 
 def _without_empty(documents: list[Document]) -> list[Document]:

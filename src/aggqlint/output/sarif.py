@@ -1,7 +1,7 @@
 """SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
 
 The rules table is the rule metadata (rules/checks/*.yaml). Regions have a start and an end; a
-fix with edits travels as SARIF `fixes` (its applicability in the fix's properties), and every
+safe fix travels as SARIF `fixes` (its applicability in the fix's properties), and every
 suggestion in the message and in `properties.suggestion`.
 """
 
@@ -15,7 +15,7 @@ from urllib.parse import quote
 from aggqlint import __version__
 from aggqlint.checks.metadata import RuleMeta, all_rules, rule
 from aggqlint.diagnostics import Diagnostic, Severity
-from aggqlint.fixes.model import Fix
+from aggqlint.fixes.model import Applicability, Fix
 from aggqlint.output import Style
 from aggqlint.output.text import fix_block
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/aggqlint/"
 SRCROOT = "%SRCROOT%"
+SAFE = Applicability.SAFE
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
@@ -115,8 +116,11 @@ def _result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
         "locations": [{"physicalLocation": physical}],
         "properties": properties,
     }
-    if diagnostic.fix is not None and diagnostic.fix.edits:
-        result["fixes"] = [_fix(diagnostic.fix, loc.file)]
+    fix_object = diagnostic.fix
+    if fix_object is not None and fix_object.edits and fix_object.applicability is SAFE:
+        # Only the safe ones: a SARIF viewer applies a fix with one click, and an unsafe fix
+        # is a guess the user should read first (it stays in the message).
+        result["fixes"] = [_fix(fix_object, loc.file)]
     return result
 
 

@@ -22,8 +22,20 @@ def render(result: LintResult, style: Style) -> str:
         fix = fix_block(diagnostic)
         if fix:
             lines.extend(f"    {line}" for line in fix.splitlines())
-    lines.append(summary(result))
+    if result.fixing is not None or not style.quiet:
+        lines.extend(fix_lines(result))
+    lines.append(summary(result))  # last, always: scripts read it with tail -1
     return "\n".join(lines) + "\n"
+
+
+def fix_lines(result: LintResult) -> list[str]:
+    """Before the summary: what --fix did, or what it would do."""
+    from aggqlint.output import fixes
+
+    if result.fixing is not None:
+        return fixes.summary_lines(result)
+    offer = fixes.hint(result)
+    return [offer] if offer else []
 
 
 def format_line(diagnostic: Diagnostic, style: Style) -> str:
