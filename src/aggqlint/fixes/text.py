@@ -53,6 +53,21 @@ class _Writer:
         self.as_json = as_json
 
     def edit(self, change: Change, pointer: str) -> Edit:
+        edit = self._edit(change, pointer)
+        if "\n" in edit.content and self._crlf(edit.start.offset):
+            # Written lines end as the file's lines do: CRLF stays CRLF.
+            content = edit.content.replace("\r\n", "\n").replace("\n", "\r\n")
+            return Edit(edit.start, edit.end, content)
+        return edit
+
+    def _crlf(self, offset: int) -> bool:
+        """The line at offset (else the file's first line) ends with CRLF."""
+        end = self.text.find("\n", offset)
+        if end < 0:
+            end = self.text.find("\n")
+        return end > 0 and self.text[end - 1] == "\r"
+
+    def _edit(self, change: Change, pointer: str) -> Edit:
         if isinstance(change, ReplaceValue):
             return self._scalar(self._value(pointer), change.value, pointer)
         if isinstance(change, RenameKey):
