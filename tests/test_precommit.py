@@ -152,7 +152,32 @@ def test_hook_fails_on_a_bad_definition_and_passes_when_fixed(
     assert "aggqlint" in output and "Passed" in output
 
 
-def test_hook_definition() -> None:
+def test_fix_hook_fixes_the_file_and_fails_the_commit_once(
+    project: Path, cache_dir: Path
+) -> None:
+    config = project / ".pre-commit-config.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("id: aggqlint", "id: aggqlint-fix"), encoding="utf-8")
+    bad = project / "reports" / "fixable.yaml"
+    bad.write_text(BAD.replace("metrics:", "# what we count\n  metrics:"), encoding="utf-8")
+    try:
+        fixed = _pre_commit(project, cache_dir)
+        output = fixed.stdout + fixed.stderr
+        # The file was changed by the hook: pre-commit fails the run so the fix is looked at.
+        assert fixed.returncode == 1, output
+        assert "aggqlint (fix)" in output and "files were modified by this hook" in output
+        assert "Found 1 problem (1 fixed, 0 remaining)." in output
+        assert bad.read_text(encoding="utf-8") == BAD.replace(
+            "metrics: [handleTime", "# what we count\n  metrics: [tHandle"
+        )
+        again = _pre_commit(project, cache_dir)
+        assert again.returncode == 0, again.stdout + again.stderr
+    finally:
+        bad.unlink(missing_ok=True)
+        config.write_text(original, encoding="utf-8")
+
+
+def test_hook_definitions() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     by_id = {hook["id"]: hook for hook in hooks}
     hook = by_id["aggqlint"]
@@ -162,6 +187,12 @@ def test_hook_definition() -> None:
         ["yaml", "json"],
     )
     assert hook["require_serial"] is False
+    fix = by_id["aggqlint-fix"]
+    assert fix["entry"] == "aggqlint check --fix --force-exclude"
+    # Both take the same files: the fix hook is the check hook that also fixes.
+    assert {k: v for k, v in fix.items() if k not in ("id", "name", "description", "entry")} == {
+        k: v for k, v in hook.items() if k not in ("id", "name", "description", "entry")
+    }
 
 
 @pytest.mark.parametrize(
