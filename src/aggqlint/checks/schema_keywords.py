@@ -174,8 +174,12 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
                     else Fix.unsafe(f"rename '{name}' to '{right}'", rename, shown=right)
                 )
             else:
-                fix = Fix.unsafe(f"remove '{name}'", RemoveEntry(field_pointer))
-                if endpoint is None and model.schema.get("patternProperties"):
+                # An unknown key of a report definition is no request field: the user's own
+                # notes, or a wrapper's (a ticket's `payload:`); removing it would lose them.
+                envelope = endpoint is None and model.schema.get("patternProperties")
+                if not envelope:
+                    fix = Fix.unsafe(f"remove '{name}'", RemoveEntry(field_pointer))
+                if envelope:
                     message += "; keys of your own start with 'x-' (e.g. x-defaults)"
                 elif name.startswith("x-") and pointer == "" and endpoint is not None:
                     message += (
