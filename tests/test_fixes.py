@@ -174,11 +174,30 @@ def test_a_guessed_field_name_is_the_suggestion_unless_it_is_already_there() -> 
     assert guess.fix == Fix(Applicability.DISPLAY, "granularity", shown="granularity")
 
 
-def test_advice_has_no_edits_and_keeps_its_suggestion() -> None:
+def test_an_object_for_a_real_metric_becomes_its_name() -> None:
     text = f"interval: {INTERVAL}\nmetrics:\n  - {{name: tHandle, type: sum}}\n"
     (diagnostic,) = [d for d in lint_text(text, "q.yaml", BODY) if d.code == "AQL209"]
-    assert diagnostic.fix == Fix(Applicability.DISPLAY, "tHandle", shown="tHandle")
+    fix = diagnostic.fix
+    assert fix is not None
+    assert (fix.applicability, fix.message) == (
+        Applicability.UNSAFE,
+        "write the name 'tHandle' (drops 'type')",
+    )
+    assert apply_edits(text, fix.edits) == text.replace("{name: tHandle, type: sum}", "tHandle")
     assert diagnostic.suggestion == "tHandle"
+
+
+def test_advice_has_no_edits_and_keeps_its_suggestion() -> None:
+    # Windows go in the report definition, outside the body: shown, not written.
+    text = (
+        "interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\nmetrics: [tHandle]\n"
+        "intervals:\n  - {start: 2026-11-01T08:00:00Z, end: 2026-11-01T12:00:00Z}\n"
+    )
+    (diagnostic,) = [d for d in lint_text(text, "q.yaml", BODY) if d.code == "AQL605"]
+    assert diagnostic.fix is not None
+    assert (diagnostic.fix.applicability, diagnostic.fix.edits) == (Applicability.DISPLAY, ())
+    assert diagnostic.suggestion is not None
+    assert diagnostic.suggestion.startswith("windows: ['2026-11-01T08:00:00Z/2026-11-01T12:00:00Z']")
 
 
 def test_a_name_inside_an_invented_field_is_fixed_where_it_is_written() -> None:

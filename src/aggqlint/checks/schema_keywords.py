@@ -287,8 +287,21 @@ def _filter_shape(item: Any, schema: dict[str, Any], pointer: str) -> Finding | 
         pointer,
         f"filter predicate written in another query language's shape ({written}); the API's "
         "predicate is {type: dimension, dimension: <name>, operator: matches, value: <text>}",
-        fix=Fix.display(fixed, fragment=True) if (fixed := shapes.predicate(item, known)) else None,
+        fix=_predicate_fix(item, known, pointer),
         data={"keys": keys},
+    )
+
+
+def _predicate_fix(item: dict[str, Any], known: list[str], pointer: str) -> Fix | None:
+    """The predicate rewritten in the API's shape: unsafe, the operator is read from words
+    (EQUALS, eq, =) and the field name from another language's names."""
+    fields = shapes.predicate_fields(item, known)
+    if fields is None:
+        return None
+    shown = shapes.predicate(item, known)
+    rewrite = ReplaceValue(pointer, fields)
+    return Fix.unsafe(
+        "rewrite the predicate in the API's shape", rewrite, shown=shown, fragment=True
     )
 
 
@@ -585,11 +598,22 @@ def _name_object(
             if role == "metric"
             else ""
         ),
-        fix=Fix.advice(suggestion),
+        fix=_plain_name_fix(value, name, pointer) if inner is None else Fix.advice(suggestion),
         data={"name": name},
     )
     if inner is not None:
         yield inner
+
+
+def _plain_name_fix(value: dict[str, Any], name: str | None, pointer: str) -> Fix | None:
+    """The object replaced by the real name it holds: unsafe, its other keys (a statistic to
+    pick, a label) go, and the server has no place for them. A name that is not real is fixed
+    first, by the finding about it; the next pass then offers this."""
+    if name is None:
+        return None
+    dropped = ", ".join(f"'{key}'" for key in value if value[key] != name)
+    message = f"write the name '{name}'" + (f" (drops {dropped})" if dropped else "")
+    return Fix.unsafe(message, ReplaceValue(pointer, name), shown=name)
 
 
 def _coercible(value: Any, expected: list[str]) -> bool:

@@ -243,6 +243,17 @@ def filter_shape(item: Any, known: Collection[str]) -> tuple[str, list[str]] | N
 def predicate(item: dict[str, Any], known: Collection[str]) -> str | None:
     """The API's predicate for one written in another shape ({type: EQUALS, field: queue.id}),
     as a flow mapping; None when it has no equivalent (an operator the API lacks)."""
+    fields = predicate_fields(item, known)
+    if fields is None:
+        return None
+    text: str = yaml.safe_dump(
+        fields, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000
+    )
+    return text.strip()
+
+
+def predicate_fields(item: dict[str, Any], known: Collection[str]) -> dict[str, Any] | None:
+    """predicate's answer as the mapping it writes."""
     table = load_yaml("rules", "aliases.yaml")["predicates"]
     stands_for = {**table["fields"], "dimension": "dimension", "operator": "operator"}
     subject = next(
@@ -268,11 +279,7 @@ def predicate(item: dict[str, Any], known: Collection[str]) -> str | None:
     elif operator == "matches" and isinstance(item.get("range"), dict):
         fragment["range"] = item["range"]
     # Models whose predicates are plain {dimension, value} pairs take no type or operator.
-    kept = {key: part for key, part in fragment.items() if key in known}
-    text: str = yaml.safe_dump(
-        kept, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000
-    )
-    return text.strip()
+    return {key: part for key, part in fragment.items() if key in known}
 
 
 def _windows(body: dict[str, Any]) -> str | None:
