@@ -197,7 +197,8 @@ def test_advice_has_no_edits_and_keeps_its_suggestion() -> None:
     assert diagnostic.fix is not None
     assert (diagnostic.fix.applicability, diagnostic.fix.edits) == (Applicability.DISPLAY, ())
     assert diagnostic.suggestion is not None
-    assert diagnostic.suggestion.startswith("windows: ['2026-11-01T08:00:00Z/2026-11-01T12:00:00Z']")
+    window = "2026-11-01T08:00:00Z/2026-11-01T12:00:00Z"
+    assert diagnostic.suggestion.startswith(f"windows: ['{window}']")
 
 
 def test_a_name_inside_an_invented_field_is_fixed_where_it_is_written() -> None:

@@ -152,9 +152,7 @@ def test_hook_fails_on_a_bad_definition_and_passes_when_fixed(
     assert "aggqlint" in output and "Passed" in output
 
 
-def test_fix_hook_fixes_the_file_and_fails_the_commit_once(
-    project: Path, cache_dir: Path
-) -> None:
+def test_fix_hook_fixes_the_file_and_fails_the_commit_once(project: Path, cache_dir: Path) -> None:
     config = project / ".pre-commit-config.yaml"
     original = config.read_text(encoding="utf-8")
     config.write_text(original.replace("id: aggqlint", "id: aggqlint-fix"), encoding="utf-8")
