@@ -116,8 +116,7 @@ def check(
     style = Style(color=use_color(color), quiet=quiet)
     if diff:
         sys.exit(show_diff(result, style))
-    if fix and not write_fixes(result):
-        sys.exit(EXIT_USAGE)
+    written = write_fixes(result) if fix else True
     chosen = output_format or default_format()
     if output_file:
         _write_report(output_file, render(chosen, result, Style(quiet=quiet)))
@@ -126,6 +125,8 @@ def check(
     to_stderr = fix and any(checked.disk_path is None for checked in result.files)
     report = render(chosen, result, style)
     click.echo(report, nl=False, color=style.color, err=to_stderr)  # --color when piped
+    if not written:
+        sys.exit(EXIT_USAGE)  # a file left as it was: its fixes are not on disk
     sys.exit(exit_code(result))  # each file's policy holds its fail-on (--fail-on wins)
 
 
