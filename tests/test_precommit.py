@@ -166,6 +166,7 @@ def test_fix_hook_fixes_the_file_and_fails_the_commit_once(project: Path, cache_
         assert fixed.returncode == 1, output
         assert "aggqlint (fix)" in output and "files were modified by this hook" in output
         assert "Found 1 problem (1 fixed, 0 remaining)." in output
+        assert "- exit code:" not in output  # aggqlint itself passed: nothing remains
         assert bad.read_text(encoding="utf-8") == written.replace("handleTime", "tHandle")
         again = _pre_commit(project, cache_dir)
         assert again.returncode == 0, again.stdout + again.stderr
