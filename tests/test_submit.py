@@ -401,10 +401,13 @@ def test_a_job_endpoint_is_recorded_with_its_job_id(fake: FakeGenesys, tmp_path:
         """,
     )
     recording = tmp_path / "run.jsonl"
-    assert submit(fake, str(path), "--record", str(recording)).exit_code == 0
-    [line] = records(recording)
-    assert line["status"] == 202
+    result = submit(fake, str(path), "--record", str(recording), "--no-wait")
+    assert result.exit_code == 0, result.output
+    [line] = records(recording)  # --no-wait: the submission only, no availability check
+    assert (line["status"], line["call"]) == (202, "submit")
     assert set(line["response"]) == {"jobId"}
+    assert line["job_id"] == line["response"]["jobId"]
+    assert [r.method for r in fake.log if r.path.startswith("/api/")] == ["POST"]
 
 
 def test_tls_verification_is_never_turned_off() -> None:
