@@ -166,11 +166,13 @@ def detail_page(data: FakeData, path: str, body: dict[str, Any]) -> dict[str, An
     approximate), a short page may come before the end, an empty one after it."""
     paging = body.get("paging") or {"pageSize": DETAIL_QUERY_PAGE, "pageNumber": 1}
     size, number = int(paging["pageSize"]), int(paging["pageNumber"])
-    key, rows = detail_rows(path, data.detail_total)
+    users = "/users/" in path
+    make = user if users else conversation
     offset = (number - 1) * size
-    page = rows[offset : offset + size]
-    if number in data.repeat_pages and offset > 0 and page:
-        page = [rows[offset - 1], *page[:-1]]
-    if number in data.short_pages and page:
-        page = page[:-1]
-    return {key: page, "totalHits": data.detail_total}
+    indexes = list(range(offset, min(offset + size, data.detail_total)))
+    if number in data.repeat_pages and offset > 0 and indexes:
+        indexes = [offset - 1, *indexes[:-1]]
+    if number in data.short_pages and indexes:
+        indexes = indexes[:-1]
+    key = "userDetails" if users else "conversations"
+    return {key: [make(i) for i in indexes], "totalHits": data.detail_total}

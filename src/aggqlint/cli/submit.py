@@ -262,7 +262,7 @@ class _Progress:
                 self._say(f"{outcome.label}: {outcome.message}")
             return
         read = f"{_count(outcome.pages, 'page')}, {_count(outcome.rows, 'row')}"
-        why = outcome.message or f"stopped on {outcome.stop}"
+        why = outcome.message or f"stopped on an {outcome.stop}"
         self._say(f"{outcome.label}: {read}; {why}")
 
     def notice(self, text: str) -> None:

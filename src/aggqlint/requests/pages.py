@@ -15,11 +15,11 @@ from aggqlint.data import load_yaml
 from aggqlint.requests.jobs import Channel, count_rows
 from aggqlint.requests.recording import Call, Exchange
 
-# Stop reasons
+# Why the reading stopped (the CLI says "stopped on an <stop>" when there is no message)
 EMPTY = "empty page"
 CAP = "paging cap"
-FAILED = "failed"
-INTERRUPTED = "interrupted"
+FAILED = "failed page"
+INTERRUPTED = "interrupt"
 NOT_ASKED = "not asked"  # without --all-pages: one page, as written
 
 
