@@ -6,6 +6,7 @@ would otherwise wait."""
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
@@ -278,3 +279,29 @@ def test_ctrl_c_cancels_a_running_job(fake: FakeGenesys, tmp_path: Path) -> None
     )
     assert f"INTERRUPTED queue-volumes: job {job.job_id}: cancelled while PENDING" in stdout
     assert "Traceback" not in stderr
+
+
+def test_plan_shows_the_availability_check_polls_and_pages(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aggqlint.cli import cli
+
+    path = _details(tmp_path)
+    result = CliRunner().invoke(cli, ["plan", str(path)], env={"GENESYSCLOUD_REGION": None})
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"# calls-export ({path})\n"
+        f"# first GET {DETAIL_JOBS}/availability  (dataAvailabilityDate: a warning when the "
+        "interval ends after it)\n"
+        f"POST {DETAIL_JOBS}\n"
+        '{\n  "interval": "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"\n}\n'
+        f"# then GET {DETAIL_JOBS}/{{jobId}}  (until FULFILLED, FAILED, CANCELLED or EXPIRED)\n"
+        f"# then GET {DETAIL_JOBS}/{{jobId}}/results?cursor=  (every results page, by cursor)\n"
+    )
+    listed = CliRunner().invoke(cli, ["plan", str(path), "--format", "json"])
+    [request] = json.loads(listed.stdout)
+    assert [(s["when"], s["method"], s["path"]) for s in request["follow_ups"]] == [
+        ("first", "GET", f"{DETAIL_JOBS}/availability"),
+        ("then", "GET", f"{DETAIL_JOBS}/{{jobId}}"),
+        ("then", "GET", f"{DETAIL_JOBS}/{{jobId}}/results?cursor="),
+    ]

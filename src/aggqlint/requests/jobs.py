@@ -287,3 +287,21 @@ def partial_warning(label: str, body: dict[str, Any], available: datetime) -> st
         f"(dataAvailabilityDate) but the interval ends {isotime.format_instant(end)}; "
         "the job's results will be partial"
     )
+
+
+def follow_ups(endpoint_kind: str, submit_path: str) -> list[tuple[str, str, str, str]]:
+    """What submit sends beside a request of this kind, as (first|then, method, path, why),
+    for `plan` to show."""
+    if endpoint_kind == "detail":
+        why = "with --all-pages: the next pageNumber, up to an empty page"
+        return [("then", "POST", submit_path, why)]
+    if not endpoint_kind.endswith("-job"):
+        return []
+    paths = job_paths(submit_path)
+    steps = []
+    if paths.availability:
+        why = "dataAvailabilityDate: a warning when the interval ends after it"
+        steps.append(("first", "GET", paths.availability, why))
+    steps.append(("then", "GET", paths.status, "until FULFILLED, FAILED, CANCELLED or EXPIRED"))
+    steps.append(("then", "GET", paths.results + "?cursor=", "every results page, by cursor"))
+    return steps
