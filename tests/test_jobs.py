@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from conftest import write_dedented as write
-from fake_genesys import FakeGenesys, rate_limited, unavailable
+from fake_genesys import FakeGenesys, Step, rate_limited, rejected, unavailable
 from fake_genesys import read_records as records
 from fake_genesys import submit_with as submit
 from fake_jobs import JobPlan
@@ -305,3 +305,50 @@ def test_plan_shows_the_availability_check_polls_and_pages(tmp_path: Path) -> No
         ("then", "GET", f"{DETAIL_JOBS}/{{jobId}}"),
         ("then", "GET", f"{DETAIL_JOBS}/{{jobId}}/results?cursor="),
     ]
+
+
+def test_a_400_at_job_submission_is_judged_like_any_query(
+    fake: FakeGenesys, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from aggqlint.cli import cli
+
+    fake.script(rejected("Invalid metric for this job", "bad.request"))
+    recording = tmp_path / "run.jsonl"
+    result = submit(fake, str(write(tmp_path, AGGREGATE_JOB)), "--record", str(recording))
+    assert result.exit_code == 1
+    [line] = records(recording)  # nothing to follow
+    assert (line["call"], line["status"], line["job_id"]) == ("submit", 400, None)
+    assert fake.jobs == {}
+    drift = CliRunner().invoke(cli, ["drift", str(recording)])
+    assert drift.exit_code == 1
+    assert "missed rules: the server rejected what aggqlint passed (1)" in drift.stdout
+
+
+def test_polls_and_pages_keep_secrets_out(fake: FakeGenesys, tmp_path: Path) -> None:
+    # A status answer that echoes the Authorization header and the client secret.
+    echo = {"state": "QUEUED", "note": "{authorization} {client_secret}"}
+    fake.poll_script.append(Step(200, echo))
+    recording = tmp_path / "run.jsonl"
+    result = submit(fake, str(write(tmp_path, AGGREGATE_JOB)), "--record", str(recording))
+    assert result.exit_code == 0, result.output
+    written = recording.read_text(encoding="utf-8")
+    assert '"note":"Bearer [redacted] [redacted]"' in written
+    for secret in [fake.client_secret, *fake.tokens]:
+        assert secret not in written and secret not in result.output
+
+
+def test_timeout_option_cancels_a_job_that_does_not_finish(
+    fake: FakeGenesys, tmp_path: Path
+) -> None:
+    fake.next_jobs(JobPlan(("QUEUED",)))
+    recording = tmp_path / "run.jsonl"
+    path = write(tmp_path, AGGREGATE_JOB)
+    result = submit(fake, str(path), "--record", str(recording), "--timeout", "0")
+    assert result.exit_code == 1
+    [job] = fake.jobs.values()
+    assert job.deleted
+    assert f"TIMED OUT queue-volumes: job {job.job_id}: cancelled while QUEUED\n" in result.stdout
+    assert [r["call"] for r in records(recording)] == ["submit", "poll", "cancel"]
+    assert "1 job (1 timed out)" in result.stdout

@@ -358,6 +358,7 @@ class Submitter:
         self._progress: Progress | None = None
         self._outcome = SubmitOutcome()
         self._total = 0
+        self._done = 0  # planned requests recorded
 
     def authenticate(self) -> None:
         """Fetch the run's token before anything is sent; TokenError when that fails."""
@@ -368,6 +369,7 @@ class Submitter:
     ) -> SubmitOutcome:
         outcome = self._outcome = SubmitOutcome()
         self._recorder, self._progress, self._total = recorder, progress, len(work)
+        self._done = 0
         executor = ThreadPoolExecutor(max_workers=max(1, self.options.concurrency))
         remaining = {executor.submit(self._work, item) for item in work}
 
@@ -512,9 +514,9 @@ class Submitter:
                 return
             self._recorder.write(record_exchange(exchange, self.options.hosts.api_url))
             self._outcome.exchanges.append(exchange)
+            self._done += exchange.primary
             if self._progress:
-                done = sum(1 for e in self._outcome.exchanges if e.primary)
-                self._progress.exchange(exchange, done, self._total)
+                self._progress.exchange(exchange, self._done, self._total)
 
     def _tell(self, say: Callable[[Progress], None], into: list[Any], item: Any) -> None:
         with self._emit_lock:
