@@ -93,7 +93,7 @@ def test_an_aggregates_job_is_followed_to_its_last_page(fake: FakeGenesys, tmp_p
     assert lines[0]["request"]["metrics"] == ["nOffered", "tHandle"]
     assert all(r["request"] is None and r["request_sha256"] is None for r in lines[1:])
     assert result.stdout.splitlines()[1] == (
-        f"FULFILLED queue-volumes: job {job_id}, 3 results pages, 5 rows (3 polls)"
+        f"FULFILLED queue-volumes: job {job_id}, 3 results pages, 5 groups (3 polls)"
     )
     assert result.stdout.splitlines()[-1].startswith(
         "1 sent, 1 accepted, 0 rejected, 0 failed, 1 job (1 fulfilled), 6 follow-up requests;"

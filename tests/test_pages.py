@@ -44,7 +44,7 @@ def test_all_pages_reads_past_a_short_page_and_stops_on_the_empty_one(
         {"pageSize": 25, "pageNumber": n} for n in (1, 2, 3, 4)
     ]
     assert all(r["diagnostics"] == [] and r["job_id"] is None for r in lines)
-    assert "calls: 4 pages, 59 rows; stopped on an empty page\n" in result.stdout
+    assert "calls: 4 pages, 59 conversations; stopped on an empty page\n" in result.stdout
     assert result.stdout.splitlines()[-1].startswith(
         "1 sent, 1 accepted, 0 rejected, 0 failed, 3 follow-up requests;"
     )
@@ -90,8 +90,8 @@ def test_all_pages_never_asks_past_100000_results(fake: FakeGenesys, tmp_path: P
     assert [r["page"] for r in records(recording)] == [999, 1000]
     assert all(r["status"] == 200 for r in records(recording))
     assert (
-        "calls: 2 pages, 200 rows; stopped after page 1000: the server refuses paging past "
-        "100,000 results (pageSize 100 x pageNumber 1001); split the interval with `chunk:` "
+        "calls: 2 pages, 200 conversations; stopped after page 1000: the server refuses paging "
+        "past 100,000 results (pageSize 100 x pageNumber 1001); split the interval with `chunk:` "
         "(e.g. chunk: P1D) to read the rest\n"
     ) in result.stdout
     assert "1 detail query stopped before its last page" in result.stdout

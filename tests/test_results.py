@@ -239,3 +239,13 @@ def test_corrupt_lines_are_named_and_exit_2(tmp_path: Path) -> None:
     assert errors[1].startswith(f"{recording}:3: not JSON")
     assert errors[2] == "1 row from 1 recorded answer"
     assert len(table(result.stdout)) == 1
+
+
+def test_report_picks_one_table_out_of_a_mixed_run(fake: FakeGenesys, tmp_path: Path) -> None:
+    recording = _jobs_run(fake, tmp_path)
+    result = results(str(recording), "--report", "calls-export")
+    assert result.exit_code == 0, result.output
+    rows = table(result.stdout)
+    assert len(rows) == 7
+    assert list(rows[0])[:4] == ["report", "window", "conversationId", "conversationStart"]
+    assert "queueId" not in rows[0]

@@ -28,19 +28,32 @@ from aggqlint.output.results import RESULT_FORMATS
 @click.option(
     "--all-runs", is_flag=True, help="Rows from every run, not only each report's latest."
 )
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="NAME",
+    help="Only this report's rows (repeatable): one kind of table, not a mix.",
+)
 def results(
-    recordings: tuple[str, ...], output_format: str, output_path: str | None, all_runs: bool
+    recordings: tuple[str, ...],
+    output_format: str,
+    output_path: str | None,
+    all_runs: bool,
+    reports: tuple[str, ...],
 ) -> None:
     """Turn recorded answers into a table: aggregates, observations and details.
 
     Pages, windows and job results pages are combined; a conversation seen twice is one row.
-    Only each report's latest run unless --all-runs. Exit 0, or 2 when a recording cannot be
-    read or holds unreadable lines (each is named; the other lines still make rows).
+    Only each report's latest run unless --all-runs. Reports of different kinds (aggregates,
+    details) share one table with the columns of both; --report picks some. Exit 0, or 2
+    when a recording cannot be read or holds unreadable lines (each is named; the other lines
+    still make rows).
     """
     from aggqlint.requests.results import results_table
 
     try:
-        table = results_table((Path(r) for r in recordings), all_runs)
+        table = results_table((Path(r) for r in recordings), all_runs, frozenset(reports))
     except OSError as err:
         _usage(f"cannot read {err.filename}: {err.strerror or err}")
     for problem in table.problems:

@@ -248,7 +248,7 @@ class _Progress:
         if outcome.ok:
             detail = (
                 f"{where}, {_count(outcome.pages, 'results page')}, "
-                f"{_count(outcome.rows, 'row')} ({_count(outcome.polls, 'poll')})"
+                f"{_count(outcome.rows, outcome.unit)} ({_count(outcome.polls, 'poll')})"
             )
         else:
             detail = f"{where}: {outcome.message or 'no message from the server'}"
@@ -261,7 +261,7 @@ class _Progress:
             if outcome.message:
                 self._say(f"{outcome.label}: {outcome.message}")
             return
-        read = f"{_count(outcome.pages, 'page')}, {_count(outcome.rows, 'row')}"
+        read = f"{_count(outcome.pages, 'page')}, {_count(outcome.rows, outcome.unit)}"
         why = outcome.message or f"stopped on an {outcome.stop}"
         self._say(f"{outcome.label}: {read}; {why}")
 

@@ -31,7 +31,8 @@ FAILED_STATES = frozenset({"FAILED", "CANCELLED", "EXPIRED"})  # final, and no r
 TIMED_OUT = "TIMED OUT"
 INTERRUPTED = "INTERRUPTED"
 LOST = "LOST"  # the status or a results page could not be read
-ROW_KEYS = ("conversations", "userDetails", "results")  # what a results page holds
+# What a results page holds, and what one item of it is called.
+ROW_KEYS = {"conversations": "conversation", "userDetails": "user", "results": "group"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class JobOutcome:
     polls: int = 0
     pages: int = 0
     rows: int = 0
+    unit: str = "row"  # what a row is: conversation, user, group
     cancelled: bool = False  # aggqlint sent DELETE (timeout or Ctrl-C)
 
     @property
@@ -193,6 +195,7 @@ def _read_results(channel: Channel, submitted: Exchange, path: str, outcome: Job
             return
         outcome.pages += 1
         outcome.rows += count_rows(page.response)
+        outcome.unit = row_unit(page.response, outcome.unit)
         value = page.response.get("cursor") if isinstance(page.response, dict) else None
         if not isinstance(value, str) or not value:
             return  # the last page has no cursor
@@ -211,6 +214,14 @@ def count_rows(response: Any) -> int:
         if isinstance(value, list):
             return len(value)
     return 0
+
+
+def row_unit(response: Any, otherwise: str = "row") -> str:
+    if isinstance(response, dict):
+        for key, unit in ROW_KEYS.items():
+            if isinstance(response.get(key), list):
+                return unit
+    return otherwise
 
 
 def _cancel(

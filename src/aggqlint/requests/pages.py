@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aggqlint.data import load_yaml
-from aggqlint.requests.jobs import Channel, count_rows
+from aggqlint.requests.jobs import Channel, count_rows, row_unit
 from aggqlint.requests.recording import Call, Exchange
 
 # Why the reading stopped (the CLI says "stopped on an <stop>" when there is no message)
@@ -37,6 +37,7 @@ class PagesOutcome:
     rows: int
     stop: str
     message: str | None = None  # why it stopped early, or that more pages exist
+    unit: str = "row"  # conversation or user
 
     @property
     def ok(self) -> bool:
@@ -104,6 +105,7 @@ def read_pages(channel: Channel, first: Exchange) -> PagesOutcome:
     never past the paging cap. Each page is its own recorded query."""
     request = first.request
     outcome = PagesOutcome(request.label, 1, count_rows(first.response), EMPTY)
+    outcome.unit = row_unit(first.response)
     paging = paging_of(request.body)
     if outcome.rows == 0:
         return outcome

@@ -49,8 +49,11 @@ class ResultsTable:
     not_accepted: int = 0  # data requests of the chosen runs that failed (no rows from them)
 
 
-def results_table(recordings: Iterable[Path], all_runs: bool = False) -> ResultsTable:
-    """The table of the recordings; OSError for a file that cannot be read."""
+def results_table(
+    recordings: Iterable[Path], all_runs: bool = False, reports: frozenset[str] = frozenset()
+) -> ResultsTable:
+    """The table of the recordings (of the named reports only, when some are named);
+    OSError for a file that cannot be read."""
     table = ResultsTable()
     answers: list[Answer] = []
     failed: list[tuple[str, str]] = []  # (report, run) of data requests not accepted
@@ -58,6 +61,8 @@ def results_table(recordings: Iterable[Path], all_runs: bool = False) -> Results
         for line in read_records(path):
             if line.record is None:
                 table.problems.append(f"{path}:{line.number}: {line.problem}")
+                continue
+            if reports and line.record["report"] not in reports:
                 continue
             answer = _answer(str(path), line.number, line.record)
             if answer is not None:
