@@ -249,3 +249,24 @@ def test_report_picks_one_table_out_of_a_mixed_run(fake: FakeGenesys, tmp_path: 
     assert len(rows) == 7
     assert list(rows[0])[:4] == ["report", "window", "conversationId", "conversationStart"]
     assert "queueId" not in rows[0]
+
+
+def test_answers_of_unexpected_shapes_give_no_rows_and_no_traceback(tmp_path: Path) -> None:
+    shapes: list[Any] = [
+        {"results": 5},
+        {"results": [5, "x", None, {"group": [1], "data": 7}]},
+        {"results": [{"group": {"q": [1]}, "data": [{"metrics": "no"}, {"metrics": [3]}]}]},
+        {"conversations": [{"conversationId": ["odd"]}, {"conversationId": ["odd"]}, 4]},
+        {"userDetails": "none"},
+    ]
+    lines = []
+    for index, response in enumerate(shapes):
+        record = {"report": f"r{index}", "status": 200, "diagnostics": [], "response": response}
+        lines.append(json.dumps(record) + "\n")
+    recording = tmp_path / "odd.jsonl"
+    recording.write_text("".join(lines), encoding="utf-8")
+    result = results(str(recording), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    # Only the conversation with an id that is a list (once, not twice) is a row.
+    assert rows == [{"report": "r3", "window": None, "conversationId": ["odd"]}]

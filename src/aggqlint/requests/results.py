@@ -14,6 +14,7 @@ Nothing here prints; the CLI writes the table (output/results.py).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,7 +156,7 @@ class _Builder:
         for item in items:
             if not isinstance(item, dict):
                 continue
-            key = ("detail", answer.report, answer.run, item.get(id_field))
+            key = ("detail", answer.report, answer.run, _text(item.get(id_field)))
             if key in self._rows:  # on two pages, or in two windows: one row
                 continue
             row = self._base(answer)
@@ -164,7 +165,8 @@ class _Builder:
 
     def _group(self, answer: Answer, group: dict[str, Any]) -> None:
         dimensions = _object(group.get("group"))
-        for entry in group.get("data") or []:
+        data = group.get("data")
+        for entry in data if isinstance(data, list) else []:
             if not isinstance(entry, dict):
                 continue
             if isinstance(entry.get("metrics"), list):  # aggregate: one bucket interval
@@ -198,15 +200,20 @@ class _Builder:
             answer.report,
             answer.run,
             answer.window,
-            tuple(sorted((str(k), str(v)) for k, v in dimensions.items())),
-            str(interval),
-            str(row["metric"]),
-            str(metric.get("qualifier")),
+            tuple(sorted((str(k), _text(v)) for k, v in dimensions.items())),
+            _text(interval),
+            _text(row["metric"]),
+            _text(metric.get("qualifier")),
         )
         if key not in self._rows:
             self._rows[key] = row
         elif self._rows[key] != row:
             _combine(self._rows[key], stats)
+
+
+def _text(value: Any) -> str:
+    """A value as a key part: any JSON value, hashable."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _object(value: Any) -> dict[str, Any]:
