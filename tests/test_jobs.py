@@ -201,7 +201,7 @@ def _submitter(fake: FakeGenesys, clock: FakeClock, **follow: float) -> object:
 def _run(fake: FakeGenesys, tmp_path: Path, clock: FakeClock, text: str, **follow: float):  # type: ignore[no-untyped-def]
     from aggqlint.requests.plan import plan_requests
     from aggqlint.requests.recording import Recorder, Redactor
-    from aggqlint.requests.submit import select_work
+    from aggqlint.requests.selection import select_work
 
     submitter = _submitter(fake, clock, **follow)
     work = select_work(plan_requests([str(write(tmp_path, text))]), force=False).work

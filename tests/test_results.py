@@ -270,3 +270,25 @@ def test_answers_of_unexpected_shapes_give_no_rows_and_no_traceback(tmp_path: Pa
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     # Only the conversation with an id that is a list (once, not twice) is a row.
     assert rows == [{"report": "r3", "window": None, "conversationId": ["odd"]}]
+
+
+def test_results_and_plan_never_import_requests(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    recording = tmp_path / "run.jsonl"
+    recording.write_text(_line(None, 1, {"count": 1}), encoding="utf-8")
+    job = write(tmp_path, AGGREGATE_JOB)
+    code = (
+        "import sys\n"
+        "from aggqlint.cli import main\n"
+        f"for args in (['results', {str(recording)!r}], ['plan', {str(job)!r}]):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "assert 'requests' not in sys.modules, 'imported requests'\n"
+    )
+    env = {"PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

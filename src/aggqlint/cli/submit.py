@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from aggqlint.requests.jobs import JobOutcome
     from aggqlint.requests.pages import PagesOutcome
     from aggqlint.requests.recording import Exchange, Redactor
-    from aggqlint.requests.submit import Selection, SubmitOutcome
+    from aggqlint.requests.selection import Selection
+    from aggqlint.requests.submit import SubmitOutcome
 
 EXIT_INTERRUPTED = 130
 
@@ -123,6 +124,7 @@ def submit(
         _usage(f"cannot record to {record_path}: no such directory, or it is a directory")
     from aggqlint.requests.jobs import FollowOptions
     from aggqlint.requests.recording import Recorder, Redactor
+    from aggqlint.requests.selection import select_work
     from aggqlint.requests.submit import (
         BACKOFF_BASE_ENV,
         Credentials,
@@ -130,7 +132,6 @@ def submit(
         SubmitOptions,
         Submitter,
         TokenError,
-        select_work,
     )
 
     backoff_base = _backoff_base(os.environ.get(BACKOFF_BASE_ENV))

@@ -8,9 +8,6 @@ This is the only module that imports requests (`aggqlint check` never loads it).
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import math
-import random
 import signal
 import threading
 import time
@@ -26,7 +23,7 @@ from requests.adapters import HTTPAdapter
 
 from aggqlint import __version__
 from aggqlint.api.regions import Hosts
-from aggqlint.diagnostics import Diagnostic, Severity
+from aggqlint.requests.backoff import Backoff
 from aggqlint.requests.jobs import (
     Clock,
     FollowOptions,
@@ -39,7 +36,7 @@ from aggqlint.requests.jobs import (
     partial_warning,
 )
 from aggqlint.requests.pages import NOT_ASKED, PagesOutcome, more_pages_note, paging_of, read_pages
-from aggqlint.requests.plan import Plan, PlannedDefinition, PlannedRequest, canonical_json
+from aggqlint.requests.plan import canonical_json
 from aggqlint.requests.recording import (
     Call,
     Exchange,
@@ -50,6 +47,7 @@ from aggqlint.requests.recording import (
     response_value,
     select_headers,
 )
+from aggqlint.requests.selection import Work
 
 CLIENT_ID_ENV = "GENESYSCLOUD_OAUTHCLIENT_ID"
 CLIENT_SECRET_ENV = "GENESYSCLOUD_OAUTHCLIENT_SECRET"
@@ -105,46 +103,6 @@ class SubmitOptions:
     follow: FollowOptions = field(default_factory=FollowOptions)  # jobs and detail pages
 
 
-@dataclass(frozen=True)
-class Work:
-    request: PlannedRequest
-    diagnostics: tuple[Diagnostic, ...]  # the definition's diagnostics and the request's own
-    forced: bool
-
-
-@dataclass
-class Selection:
-    work: list[Work]
-    refused: list[PlannedDefinition]  # error-level diagnostics and no --force
-    unsendable: list[PlannedDefinition]  # nothing that could be sent, even with --force
-    unreadable: list[str]  # files with load errors (not YAML/JSON, unreadable): no definitions
-
-    @property
-    def complete(self) -> bool:
-        """Everything found was selected to be sent."""
-        return not (self.refused or self.unsendable or self.unreadable)
-
-
-def select_work(plan: Plan, force: bool) -> Selection:
-    """What a run sends: every request of a definition without errors, and with force also
-    those of definitions with errors."""
-    unreadable = sorted(
-        {d.location.file for d in plan.file_diagnostics if d.severity is Severity.ERROR}
-    )
-    selection = Selection([], [], [], unreadable)
-    for definition in plan.definitions:
-        if definition.has_errors and not force:
-            selection.refused.append(definition)
-            continue
-        if not definition.requests:
-            selection.unsendable.append(definition)
-            continue
-        for request in definition.requests:
-            diagnostics = (*definition.diagnostics, *request.diagnostics)
-            selection.work.append(Work(request, diagnostics, definition.has_errors))
-    return selection
-
-
 @dataclass
 class SubmitOutcome:
     exchanges: list[Exchange] = field(default_factory=list)  # every one recorded, in order
@@ -192,41 +150,6 @@ class _Bearer(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "_Bearer(<token>)"
-
-
-class Backoff:
-    """How long to wait before attempt n+1: Retry-After when the server says, otherwise
-    exponential backoff with full jitter; never longer than max_wait."""
-
-    def __init__(self, base: float, max_wait: float, rng: random.Random | None = None) -> None:
-        self.base = base
-        self.max_wait = max_wait
-        self._rng = rng or random.Random()
-
-    def delay(self, attempt: int, retry_after: str | None = None) -> float:
-        told = parse_retry_after(retry_after) if retry_after else None
-        if told is not None:
-            return min(told, self.max_wait)
-        ceiling = min(self.max_wait, self.base * 2 ** min(attempt - 1, 30))
-        return self._rng.uniform(0, ceiling)
-
-
-def parse_retry_after(value: str) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date); None when unreadable."""
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        seconds = (moment - datetime.now(UTC)).total_seconds()
-    if math.isnan(seconds):
-        return None
-    return max(0.0, seconds)
 
 
 class TokenSource:
