@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import write_dedented as write
 from fake_genesys import FakeGenesys, Step, rate_limited, rejected, unavailable
 from fake_genesys import read_records as records
@@ -352,3 +353,29 @@ def test_timeout_option_cancels_a_job_that_does_not_finish(
     assert f"TIMED OUT queue-volumes: job {job.job_id}: cancelled while QUEUED\n" in result.stdout
     assert [r["call"] for r in records(recording)] == ["submit", "poll", "cancel"]
     assert "1 job (1 timed out)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "extra", "key"),
+    [
+        ("conversations/aggregates/jobs", "  metrics: [nOffered]\n", "results"),
+        ("users/aggregates/jobs", "  metrics: [tAgentRoutingStatus]\n", "results"),
+        ("conversations/details/jobs", "", "conversations"),
+        ("users/details/jobs", "", "userDetails"),
+    ],
+)
+def test_every_job_kind_is_followed_to_its_last_page(
+    fake: FakeGenesys, tmp_path: Path, endpoint: str, extra: str, key: str
+) -> None:
+    fake.next_jobs(JobPlan(rows=4))
+    text = (
+        f"report: r\nendpoint: {endpoint}\nquery:\n"
+        f"  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n{extra}"
+    )
+    recording = tmp_path / "run.jsonl"
+    result = submit(fake, str(write(tmp_path, text)), "--record", str(recording))
+    assert result.exit_code == 0, result.output
+    pages = [r for r in records(recording) if r["call"] == "results"]
+    assert sum(len(r["response"][key]) for r in pages) == 4
+    assert "cursor" not in pages[-1]["response"]
+    assert all("cursor" in r["response"] for r in pages[:-1])
