@@ -292,3 +292,13 @@ def test_results_and_plan_never_import_requests(tmp_path: Path) -> None:
     env = {"PYTHONPATH": str(REPO / "src")}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_output_onto_a_recording_is_refused(tmp_path: Path) -> None:
+    recording = tmp_path / "run.jsonl"
+    kept = _line(None, 1, {"count": 1})
+    recording.write_text(kept, encoding="utf-8")
+    result = results(str(recording), "--output", str(tmp_path / "." / "run.jsonl"))
+    assert result.exit_code == 2
+    assert "is one of the recordings; it would be overwritten" in result.stderr
+    assert recording.read_text(encoding="utf-8") == kept

@@ -52,6 +52,8 @@ def results(
     """
     from aggqlint.requests.results import results_table
 
+    if output_path is not None and _same_file(output_path, recordings):
+        _usage(f"--output {output_path} is one of the recordings; it would be overwritten")
     try:
         table = results_table((Path(r) for r in recordings), all_runs, frozenset(reports))
     except OSError as err:
@@ -72,6 +74,11 @@ def results(
         said += f"; {table.not_accepted} requests of these runs were not accepted (no rows)"
     click.echo(said, err=True)
     sys.exit(EXIT_USAGE if table.problems else 0)
+
+
+def _same_file(output: str, recordings: tuple[str, ...]) -> bool:
+    target = Path(output).resolve()
+    return any(Path(r).resolve() == target for r in recordings)
 
 
 def _count(number: int, noun: str) -> str:

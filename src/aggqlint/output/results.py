@@ -12,13 +12,18 @@ if TYPE_CHECKING:
     from aggqlint.requests.results import ResultsTable
 
 
+_NESTED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _cell(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return _NESTED.encode(value)
     return str(value)
 
 
@@ -33,7 +38,7 @@ def _csv(table: ResultsTable, stream: TextIO) -> None:
 
 def _jsonl(table: ResultsTable, stream: TextIO) -> None:
     for row in table.rows:
-        stream.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+        stream.write(_NESTED.encode(row) + "\n")
 
 
 # --format name -> writer(table, stream)

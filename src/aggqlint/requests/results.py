@@ -212,8 +212,11 @@ class _Builder:
 
 
 def _text(value: Any) -> str:
-    """A value as a key part: any JSON value, hashable."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    """A value as a key part: any JSON value, hashable (a string as itself, the rest as
+    JSON after a NUL, so that "1" and 1 stay apart)."""
+    if isinstance(value, str):
+        return value
+    return "\0" + json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _object(value: Any) -> dict[str, Any]:
