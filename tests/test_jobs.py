@@ -379,3 +379,20 @@ def test_every_job_kind_is_followed_to_its_last_page(
     assert sum(len(r["response"][key]) for r in pages) == 4
     assert "cursor" not in pages[-1]["response"]
     assert all("cursor" in r["response"] for r in pages[:-1])
+
+
+def test_a_status_poll_that_fails_loses_the_job_and_exits_1(
+    fake: FakeGenesys, tmp_path: Path
+) -> None:
+    fake.poll_script.append(rejected("Internal failure", "internal.server.error", status=500))
+    recording = tmp_path / "run.jsonl"
+    result = submit(fake, str(write(tmp_path, AGGREGATE_JOB)), "--record", str(recording))
+    assert result.exit_code == 1
+    [job_id] = fake.jobs
+    assert (
+        f"LOST queue-volumes: job {job_id}: status poll: answered 500: Internal failure\n"
+        in result.stdout
+    )
+    # the failed poll is shown as it happened, a follow-up of the job
+    assert f"500 queue-volumes poll of job {job_id} (" in result.stdout
+    assert [r["call"] for r in records(recording)] == ["submit", "poll"]
