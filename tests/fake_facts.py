@@ -377,3 +377,45 @@ def _check_detail_limits(endpoint: Endpoint, body: dict[str, Any]) -> Refusal | 
         if reach > limits.paging_cap:
             return Refusal("bad.request", limits.paging_message, "paging")
     return None
+
+
+# -- async jobs --------------------------------------------------------------------------------
+
+# AsyncQueryStatus.state (models/AsyncQueryStatus.json): the states the fake's jobs pass through.
+JOB_STATES = tuple(
+    next(p for p in model("AsyncQueryStatus")["properties"] if p["name"] == "state")["enum"]
+)
+
+
+@dataclass(frozen=True)
+class JobRoute:
+    method: str
+    pattern: re.Pattern[str]  # the path, {jobId} captured
+    category: str  # aggregate_job_status, detail_job_results, detail_job_availability, ...
+    submit_path: str  # the POST .../jobs path the job came from
+
+
+@cache
+def job_routes() -> tuple[JobRoute, ...]:
+    """Every GET/DELETE of a job (status, results, cancel, availability), from endpoints.json."""
+    data = json.loads((FACTS / "endpoints.json").read_text(encoding="utf-8"))
+    routes = []
+    for entry in data["endpoints"]:
+        category = entry["category"]
+        if "_job_" not in category or category.endswith("_submit"):
+            continue
+        path = entry["path"]
+        submit = path.split("/{jobId}")[0].removesuffix("/availability")
+        pattern = re.escape(path).replace(re.escape("{jobId}"), "(?P<job>[^/?]+)")
+        routes.append(JobRoute(entry["method"], re.compile(pattern + r"$"), category, submit))
+    # availability before {jobId}: '.../jobs/availability' also fits '.../jobs/{jobId}'
+    routes.sort(key=lambda r: not r.category.endswith("availability"))
+    return tuple(routes)
+
+
+def job_route(method: str, path: str) -> tuple[JobRoute, str | None] | None:
+    for route in job_routes():
+        match = route.pattern.match(path)
+        if route.method == method and match:
+            return route, match.groupdict().get("job")
+    return None

@@ -15,6 +15,7 @@ import secrets
 import socket
 import threading
 import time
+import urllib.parse
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import fake_facts
+import fake_jobs
+from fake_jobs import FakeData, JobPlan
 
 
 @dataclass
@@ -111,6 +114,9 @@ class FakeGenesys:
         self.delay = 0.0  # for every query answer
         self.token_failure: Step | None = None  # answer for every token request
         self._script: deque[Step] = deque()
+        self.poll_script: deque[Step] = deque()  # answers for the next job status polls
+        self.data = FakeData()
+        self._job_plans: deque[JobPlan] = deque()
         self._lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -137,6 +143,15 @@ class FakeGenesys:
     def script(self, *steps: Step) -> None:
         with self._lock:
             self._script.extend(steps)
+
+    def next_jobs(self, *plans: JobPlan) -> None:
+        """How the next jobs submitted behave (then the default: QUEUED, PENDING, FULFILLED)."""
+        with self._lock:
+            self._job_plans.extend(plans)
+
+    @property
+    def jobs(self) -> dict[str, fake_jobs.FakeJob]:
+        return self.data.jobs
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -165,6 +180,14 @@ class FakeGenesys:
     def _next_step(self) -> Step | None:
         with self._lock:
             return self._script.popleft() if self._script else None
+
+    def _next_poll_step(self) -> Step | None:
+        with self._lock:
+            return self.poll_script.popleft() if self.poll_script else None
+
+    def _job_plan(self) -> JobPlan:
+        with self._lock:
+            return self._job_plans.popleft() if self._job_plans else JobPlan()
 
     def _enter(self) -> None:
         with self._lock:
@@ -212,7 +235,57 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, _error(404, "not.found", f"No resource for {self.path}"))
 
     def do_GET(self) -> None:
-        self._send(404, _error(404, "not.found", f"No resource for {self.path}"))
+        self._job_request("GET")
+
+    def do_DELETE(self) -> None:
+        self._job_request("DELETE")
+
+    # -- jobs -----------------------------------------------------------------------------
+
+    def _job_request(self, method: str) -> None:
+        path, _, query = self.path.partition("?")
+        params = dict(urllib.parse.parse_qsl(query))
+        logged = LoggedRequest(method, self.path, dict(self.headers), b"", time.monotonic())
+        self.fake.log.append(logged)
+        found = fake_facts.job_route(method, path)
+        if found is None:
+            self._send(404, _error(404, "not.found", f"No resource for {self.path}"))
+            return
+        if not self._authorized():
+            return
+        route, job_id = found
+        if route.category.endswith("availability"):
+            self._send(200, {"dataAvailabilityDate": self.fake.data.availability})
+            return
+        job = self.fake.jobs.get(job_id or "")
+        if job is None or job.submit_path != route.submit_path:
+            self._send(404, _error(404, "not.found", f"No job {job_id}"))
+            return
+        kind = route.category.rsplit("_", 1)[-1]
+        if kind == "cancel":
+            job.deleted = True
+            self._send(204, b"")
+        elif kind == "status":
+            step = self.fake._next_poll_step()
+            if step is not None:
+                self._answer(step)
+                return
+            answer = job.status()
+            job.polls += 1
+            self._send(200, answer)
+        elif job.state() != "FULFILLED":
+            # The fake's own wording: no observed message for results asked too early.
+            self._send(400, _error(400, "bad.request", f"Job {job_id} is {job.state()}"))
+        else:
+            page = fake_jobs.results_page(job, params.get("cursor"), params.get("pageSize"))
+            self._send(200, page)
+
+    def _authorized(self) -> bool:
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth[7:] not in self.fake.valid_tokens:
+            self._send(401, _error(401, "bad.credentials", "Invalid login credentials."))
+            return False
+        return True
 
     # -- token ----------------------------------------------------------------------------
 
@@ -239,10 +312,7 @@ class _Handler(BaseHTTPRequestHandler):
         delay = step.delay or self.fake.delay
         if delay:
             time.sleep(delay)
-        auth = self.headers.get("Authorization", "")
-        token = auth.removeprefix("Bearer ")
-        if not auth.startswith("Bearer ") or token not in self.fake.valid_tokens:
-            self._send(401, _error(401, "bad.credentials", "Invalid login credentials."))
+        if not self._authorized():
             return
         if step.drop:
             self._drop(step.drop)
@@ -265,7 +335,12 @@ class _Handler(BaseHTTPRequestHandler):
             error = _error(400, refusal.code, refusal.message, refusal.params, refusal.field_name)
             self._send(400, error)
             return
-        self._send(*_answer_for(endpoint, body))
+        status, answer = _answer_for(endpoint, body, self.fake.data)
+        if status == 202:
+            job = fake_jobs.new_job(self.path, body, self.fake._job_plan())
+            self.fake.jobs[job.job_id] = job
+            answer = {"jobId": job.job_id}
+        self._send(status, answer)
 
     def _reject(self, message: str, code: str = "bad.request") -> None:
         self._send(400, _error(400, code, message))
@@ -318,10 +393,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-def _answer_for(endpoint: fake_facts.Endpoint, body: dict[str, Any]) -> tuple[int, Any]:
+def _answer_for(
+    endpoint: fake_facts.Endpoint, body: dict[str, Any], data: FakeData
+) -> tuple[int, Any]:
     """A small answer of the right shape for an accepted body."""
     if endpoint.category.endswith("_job_submit"):
-        return 202, {"jobId": str(uuid.uuid4())}
+        return 202, None  # the job is made by the caller
     if endpoint.category == "aggregate_query":
         metrics = [m.get("metric") if isinstance(m, dict) else m for m in body["metrics"]]
         data = [
@@ -331,10 +408,8 @@ def _answer_for(endpoint: fake_facts.Endpoint, body: dict[str, Any]) -> tuple[in
             }
         ]
         return 200, {"results": [{"group": {"mediaType": "voice"}, "data": data}]}
-    if endpoint.path.endswith("/conversations/details/query"):
-        return 200, {"conversations": [], "totalHits": 0}
-    if endpoint.path.endswith("/users/details/query"):
-        return 200, {"userDetails": [], "totalHits": 0}
+    if endpoint.category == "detail_query":
+        return 200, fake_jobs.detail_page(data, endpoint.path, body)
     return 200, {"results": []}
 
 

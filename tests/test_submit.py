@@ -205,7 +205,8 @@ def test_expired_tokens_are_refreshed_once_for_the_run(fake: FakeGenesys, tmp_pa
     from aggqlint.api.regions import Hosts
     from aggqlint.requests.plan import plan_requests
     from aggqlint.requests.recording import Recorder, Redactor
-    from aggqlint.requests.submit import Credentials, SubmitOptions, Submitter, select_work
+    from aggqlint.requests.selection import select_work
+    from aggqlint.requests.submit import Credentials, SubmitOptions, Submitter
 
     hosts = Hosts(fake.base_url, fake.base_url)
     options = SubmitOptions(hosts, backoff_base=0.01)
@@ -401,10 +402,13 @@ def test_a_job_endpoint_is_recorded_with_its_job_id(fake: FakeGenesys, tmp_path:
         """,
     )
     recording = tmp_path / "run.jsonl"
-    assert submit(fake, str(path), "--record", str(recording)).exit_code == 0
-    [line] = records(recording)
-    assert line["status"] == 202
+    result = submit(fake, str(path), "--record", str(recording), "--no-wait")
+    assert result.exit_code == 0, result.output
+    [line] = records(recording)  # --no-wait: the submission only, no availability check
+    assert (line["status"], line["call"]) == (202, "submit")
     assert set(line["response"]) == {"jobId"}
+    assert line["job_id"] == line["response"]["jobId"]
+    assert [r.method for r in fake.log if r.path.startswith("/api/")] == ["POST"]
 
 
 def test_tls_verification_is_never_turned_off() -> None:
@@ -455,7 +459,7 @@ def test_retry_after_reads_seconds_and_dates() -> None:
     from datetime import UTC, datetime, timedelta
     from email.utils import format_datetime
 
-    from aggqlint.requests.submit import Backoff, parse_retry_after
+    from aggqlint.requests.backoff import Backoff, parse_retry_after
 
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("-3") == 0.0

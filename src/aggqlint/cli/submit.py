@@ -13,8 +13,11 @@ from aggqlint.cli.common import EXIT_USAGE, definition_options, path_options, pl
 
 if TYPE_CHECKING:
     from aggqlint.diagnostics import Diagnostic
+    from aggqlint.requests.jobs import JobOutcome
+    from aggqlint.requests.pages import PagesOutcome
     from aggqlint.requests.recording import Exchange, Redactor
-    from aggqlint.requests.submit import Selection, SubmitOutcome
+    from aggqlint.requests.selection import Selection
+    from aggqlint.requests.submit import SubmitOutcome
 
 EXIT_INTERRUPTED = 130
 
@@ -61,6 +64,24 @@ EXIT_INTERRUPTED = 130
     show_default=True,
     help="Longest wait before a retry, in seconds (caps Retry-After too).",
 )
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="Jobs: only submit and record the job id; do not poll or read results.",
+)
+@click.option(
+    "--timeout",
+    "job_timeout",
+    type=click.FloatRange(min=0),
+    default=1800.0,
+    show_default=True,
+    help="Jobs: seconds to wait for a final state; then the job is cancelled.",
+)
+@click.option(
+    "--all-pages",
+    is_flag=True,
+    help="Detail queries: read every page from the written pageNumber to an empty page.",
+)
 def submit(
     paths: tuple[str, ...],
     record_path: str,
@@ -80,12 +101,16 @@ def submit(
     connect_timeout: float,
     read_timeout: float,
     max_wait: float,
+    no_wait: bool,
+    job_timeout: float,
+    all_pages: bool,
 ) -> None:
     """Send the requests to Genesys Cloud and record every answer.
 
     Credentials come from GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET
     (an OAuth client-credentials grant). Exit 0 when every request was accepted, 1 when any
-    was refused, rejected or failed, 2 for usage and credential errors, 130 when interrupted.
+    was refused, rejected or failed (a job that did not end FULFILLED, a detail query whose
+    pages could not all be read), 2 for usage and credential errors, 130 when interrupted.
     """
     from aggqlint.api.regions import RegionError, resolve_hosts
     from aggqlint.cli.common import PathOptions
@@ -97,7 +122,9 @@ def submit(
     record = Path(record_path)
     if record.is_dir() or not record.parent.is_dir():
         _usage(f"cannot record to {record_path}: no such directory, or it is a directory")
+    from aggqlint.requests.jobs import FollowOptions
     from aggqlint.requests.recording import Recorder, Redactor
+    from aggqlint.requests.selection import select_work
     from aggqlint.requests.submit import (
         BACKOFF_BASE_ENV,
         Credentials,
@@ -105,7 +132,6 @@ def submit(
         SubmitOptions,
         Submitter,
         TokenError,
-        select_work,
     )
 
     backoff_base = _backoff_base(os.environ.get(BACKOFF_BASE_ENV))
@@ -135,6 +161,13 @@ def submit(
         backoff_base=backoff_base,
         max_wait=max_wait,
         concurrency=concurrency,
+        follow=FollowOptions(
+            wait=not no_wait,
+            timeout=job_timeout,
+            poll_base=backoff_base,
+            poll_max=min(30.0, max_wait),
+            all_pages=all_pages,
+        ),
     )
     submitter = Submitter(options, credentials, redactor)
     try:
@@ -195,32 +228,86 @@ def _report_selection(diagnostics: list[Diagnostic], selection: Selection) -> No
 
 
 class _Progress:
-    """One line per finished request on stdout; a live counter on stderr when it is a
-    terminal."""
+    """One line per request on stdout (and per job, and per paged query); a live counter on
+    stderr when it is a terminal. Polls and results pages are counted, not shown, unless
+    they fail."""
 
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
         self.live = sys.stderr.isatty()
+        self._last = (0, 0)
 
-    def __call__(self, exchange: Exchange, done: int, total: int) -> None:
+    def exchange(self, exchange: Exchange, done: int, total: int) -> None:
+        self._last = (done, total)
+        if exchange.primary or not exchange.accepted:
+            self._say(_line(exchange))
+        elif self.live:
+            self._counter()
+
+    def job(self, outcome: JobOutcome) -> None:
+        where = f"job {outcome.job_id}"
+        if outcome.ok:
+            detail = (
+                f"{where}, {_count(outcome.pages, 'results page')}, "
+                f"{_count(outcome.rows, outcome.unit)} ({_count(outcome.polls, 'poll')})"
+            )
+        else:
+            detail = f"{where}: {outcome.message or 'no message from the server'}"
+        self._say(f"{outcome.state} {outcome.label}: {detail}")
+
+    def pages(self, outcome: PagesOutcome) -> None:
+        from aggqlint.requests.pages import NOT_ASKED
+
+        if outcome.stop == NOT_ASKED:
+            if outcome.message:
+                self._say(f"{outcome.label}: {outcome.message}")
+            return
+        read = f"{_count(outcome.pages, 'page')}, {_count(outcome.rows, outcome.unit)}"
+        why = outcome.message or f"stopped on an {outcome.stop}"
+        self._say(f"{outcome.label}: {read}; {why}")
+
+    def notice(self, text: str) -> None:
+        self._clear()
+        click.echo(self.redactor.redact(f"warning: {text}"), err=True)
+
+    def _say(self, text: str) -> None:
+        self._clear()
+        click.echo(self.redactor.redact(text))
+        self._counter()
+
+    def _counter(self) -> None:
         if self.live:
-            click.echo("\r\033[K", err=True, nl=False)
-        click.echo(self.redactor.redact(_line(exchange)))
-        if self.live:
+            done, total = self._last
             click.echo(f"[{done}/{total}] sent", err=True, nl=False)
 
-    def close(self) -> None:
+    def _clear(self) -> None:
         if self.live:
             click.echo("\r\033[K", err=True, nl=False)
+
+    def close(self) -> None:
+        self._clear()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _line(exchange: Exchange) -> str:
     request = exchange.request
     status = str(exchange.status) if exchange.status is not None else "---"
     tries = f"{exchange.attempts} attempt{'s' if exchange.attempts != 1 else ''}"
-    text = f"{status} {request.label} ({exchange.elapsed_ms:.0f} ms, {tries})"
+    what = request.label if exchange.primary else f"{request.label} {_follow_up(exchange)}"
+    text = f"{status} {what} ({exchange.elapsed_ms:.0f} ms, {tries})"
     said = _server_message(exchange)
+    if said is None and exchange.job_id and exchange.primary:
+        said = f"job {exchange.job_id}"
     return f"{text}: {said}" if said else text
+
+
+def _follow_up(exchange: Exchange) -> str:
+    page = f" page {exchange.page}" if exchange.page is not None else ""
+    job = f" of job {exchange.job_id}" if exchange.job_id else ""
+    return f"{exchange.call}{page}{job}"
 
 
 def _server_message(exchange: Exchange) -> str | None:
@@ -237,17 +324,34 @@ def _server_message(exchange: Exchange) -> str | None:
 def _summary(outcome: SubmitOutcome, selection: Selection, record_path: str) -> str:
     from aggqlint.requests.recording import Verdict
 
-    accepted = sum(1 for e in outcome.exchanges if e.accepted)
+    sent = outcome.requests
+    accepted = sum(1 for e in sent if e.accepted)
     # One reading of a status for submit and drift: a final 401/403/429 did not judge the body.
-    rejected = sum(1 for e in outcome.exchanges if e.verdict is Verdict.REJECTED)
-    failed = len(outcome.exchanges) - accepted - rejected
-    parts = [f"{len(outcome.exchanges)} sent", f"{accepted} accepted", f"{rejected} rejected"]
+    rejected = sum(1 for e in sent if e.verdict is Verdict.REJECTED)
+    failed = len(sent) - accepted - rejected
+    parts = [f"{len(sent)} sent", f"{accepted} accepted", f"{rejected} rejected"]
     parts.append(f"{failed} failed")
+    if outcome.jobs:
+        states: dict[str, int] = {}
+        for job in outcome.jobs:
+            key = job.state.lower() if job.ok or job.state != "FULFILLED" else "unread"
+            states[key] = states.get(key, 0) + 1
+        said = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+        parts.append(f"{_count(len(outcome.jobs), 'job')} ({said})")
+    unread = sum(1 for p in outcome.pages if p.message and p.ok)
+    if unread:
+        parts.append(f"{_count(unread, 'detail query')} with more pages (--all-pages)")
+    stopped = sum(1 for p in outcome.pages if not p.ok)
+    if stopped:
+        parts.append(f"{_count(stopped, 'detail query')} stopped before its last page")
+    follow_ups = len(outcome.exchanges) - len(sent)
+    if follow_ups:
+        parts.append(f"{_count(follow_ups, 'follow-up request')}")
     left_out = len(selection.refused) + len(selection.unsendable) + len(selection.unreadable)
     if left_out:
         parts.append(f"{left_out} not submitted")
     if outcome.interrupted:
-        unsent = len(selection.work) - len(outcome.exchanges)
+        unsent = len(selection.work) - len(outcome.requests)
         parts.append(f"interrupted with {unsent} not done")
     if outcome.auth_error:
         parts.append(f"stopped: {outcome.auth_error}")
@@ -266,4 +370,4 @@ def _exit(outcome: SubmitOutcome, selection: Selection) -> NoReturn:
         sys.exit(EXIT_INTERRUPTED)
     if outcome.auth_error:
         sys.exit(EXIT_USAGE)
-    sys.exit(0 if outcome.all_accepted and selection.complete else 1)
+    sys.exit(0 if outcome.complete and selection.complete else 1)

@@ -15,15 +15,35 @@ def _text(requests: list[PlannedRequest], api_url: str) -> str:
     blocks = []
     for request in requests:
         body = json.dumps(request.body, indent=2, ensure_ascii=False)
+        steps = _follow_ups(request)
+        first = "".join(f"# first {m} {p}  ({why})\n" for w, m, p, why in steps if w == "first")
+        then = "".join(f"# then {m} {p}  ({why})\n" for w, m, p, why in steps if w == "then")
         blocks.append(
             f"# {_one_line(request.label)} ({request.source_file})\n"
-            f"{request.method} {request.path}\n{body}\n"
+            f"{first}{request.method} {request.path}\n{body}\n{then}"
         )
     return "\n".join(blocks)
 
 
 def _json(requests: list[PlannedRequest], api_url: str) -> str:
-    return json.dumps([r.as_dict() for r in requests], indent=2, ensure_ascii=False) + "\n"
+    listed = []
+    for request in requests:
+        entry = request.as_dict()
+        steps = _follow_ups(request)
+        if steps:
+            entry["follow_ups"] = [
+                {"when": w, "method": m, "path": p, "why": why} for w, m, p, why in steps
+            ]
+        listed.append(entry)
+    return json.dumps(listed, indent=2, ensure_ascii=False) + "\n"
+
+
+def _follow_ups(request: PlannedRequest) -> list[tuple[str, str, str, str]]:
+    """What submit sends after this request: a job's availability check, polls and results
+    pages, or a detail query's further pages."""
+    from aggqlint.requests.jobs import follow_ups
+
+    return follow_ups(request.endpoint.kind, request.path)
 
 
 def _curl(requests: list[PlannedRequest], api_url: str) -> str:

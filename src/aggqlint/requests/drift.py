@@ -4,9 +4,12 @@ rules true.
 - a missed rule: the server rejected (a 4xx that judges the body) a request aggqlint passed;
 - a false alarm: the server accepted (2xx) a request aggqlint flagged with errors (--force).
 
-401, 403 and 429 say nothing about the body, and neither do 5xx answers or network failures:
-those exchanges are counted as not judged. The reading of a status is recording.verdict, the
-same one submit counts by: a 2xx is an acceptance even when its answer was not a JSON object.
+401, 403 and 429 say nothing about the body, and neither do 5xx answers, network failures or
+jobs the server took but that ended FAILED or EXPIRED: those exchanges are counted as not
+judged (a 400 at a job's submission is judged like any query). A job's polls, results pages
+and cancel are not exchanges about the body and are not counted. The reading of a status is
+recording.verdict, the same one submit counts by: a 2xx is an acceptance even when its answer
+was not a JSON object.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aggqlint.requests.recording import Verdict, read_records, verdict
+from aggqlint.requests.recording import Call, Verdict, read_records, verdict
 
 MESSAGE_LIMIT = 300  # characters of a server message shown
 
@@ -93,21 +96,47 @@ def find_drift(recordings: Iterable[Path]) -> DriftReport:
     report = DriftReport()
     for path in recordings:
         name = str(path)
-        for line in read_records(path):
+        lines = list(read_records(path))
+        unfinished = _jobs_without_results(line.record for line in lines if line.record)
+        for line in lines:
             if line.record is None:
                 report.malformed.append(MalformedLine(name, line.number, line.problem or ""))
                 continue
-            _judge(report, name, line.number, line.record)
+            if line.record.get("call", Call.QUERY) not in JUDGED_CALLS:
+                continue  # a poll, a results page, a cancel: nothing about the body
+            _judge(report, name, line.number, line.record, unfinished)
     return report
 
 
-def _judge(report: DriftReport, name: str, number: int, record: dict[str, Any]) -> None:
+# Only these carry the body aggqlint checked (a later page of a detail query is a query too).
+JUDGED_CALLS = frozenset({Call.QUERY, Call.SUBMIT})
+# A job the server took (202) but that ended like this says nothing either way about the body.
+_UNJUDGED_STATES = frozenset({"FAILED", "EXPIRED"})
+
+
+def _jobs_without_results(records: Iterable[dict[str, Any]]) -> set[str]:
+    """Job ids whose last recorded state was FAILED or EXPIRED."""
+    last: dict[str, str] = {}
+    for record in records:
+        response, job_id = record.get("response"), record.get("job_id")
+        if record.get("call") == Call.POLL and isinstance(job_id, str):
+            state = response.get("state") if isinstance(response, dict) else None
+            if isinstance(state, str):
+                last[job_id] = state
+    return {job for job, state in last.items() if state in _UNJUDGED_STATES}
+
+
+def _judge(
+    report: DriftReport, name: str, number: int, record: dict[str, Any], unfinished: set[str]
+) -> None:
     report.exchanges += 1
     status = record["status"]
     codes = tuple(
         sorted({d["code"] for d in record["diagnostics"] if d.get("severity") == "error"})
     )
     judged = verdict(status)
+    if record.get("job_id") in unfinished:
+        judged = Verdict.NOT_JUDGED
     if judged is Verdict.NOT_JUDGED:
         report.not_judged += 1
     elif judged is Verdict.ACCEPTED:

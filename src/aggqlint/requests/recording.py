@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from aggqlint.diagnostics import Diagnostic, Severity
 
@@ -30,6 +31,18 @@ REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 4  # shorter "secrets" would blank out ordinary words
 _KEPT_HEADERS = ("inin-correlation-id", "retry-after", "content-type")
 _KEPT_PREFIX = "inin-ratelimit-"
+
+
+class Call:
+    """What a recorded exchange was. Only queries and job submissions carry the body aggqlint
+    checked; the others follow a job or read its results."""
+
+    QUERY = "query"  # a synchronous query (each page of a detail query too)
+    SUBMIT = "submit"  # POST .../jobs: the answer is a jobId
+    POLL = "poll"  # GET .../jobs/{jobId}: the job's state
+    RESULTS = "results"  # GET .../jobs/{jobId}/results: one page, by cursor
+    CANCEL = "cancel"  # DELETE .../jobs/{jobId}
+    AVAILABILITY = "availability"  # GET .../details/jobs/availability
 
 
 # Answers that say nothing about the body: authentication, permission and rate limits.
@@ -138,6 +151,18 @@ class Exchange:
     elapsed_ms: float = 0.0
     attempts: int = 0
     forced: bool = False  # sent despite error-level diagnostics (--force)
+    # What this exchange was, beside the planned request itself (see Call): a job's status
+    # poll, a page of results, ... Follow-ups name their own method, path and query.
+    call: str = "query"
+    method: str | None = None  # None: the planned request's
+    path: str | None = None
+    params: dict[str, str] | None = None  # the URL's query (a results cursor)
+    body: Any = None  # what was sent when it is not the planned body (a later page)
+    job_id: str | None = None
+    page: int | None = None  # a detail query's pageNumber, or a job's results page (1-based)
+    run: str | None = None  # the submit run that made the exchange
+    # The planned request itself, not a follow-up (a poll, a results page, a later page).
+    primary: bool = True
 
     @property
     def verdict(self) -> Verdict:
@@ -180,6 +205,9 @@ def record_exchange(exchange: Exchange, api_url: str) -> dict[str, Any]:
     request = exchange.request
     response = exchange.response
     context_id = response.get("contextId") if isinstance(response, dict) else None
+    path = exchange.path or request.path
+    query = f"?{urlencode(exchange.params)}" if exchange.params else ""
+    body = exchange.body if exchange.body is not None or exchange.method else request.body
     return {
         "v": FORMAT_VERSION,
         "time": format_time(exchange.started),
@@ -188,11 +216,15 @@ def record_exchange(exchange: Exchange, api_url: str) -> dict[str, Any]:
         "document": request.document,
         "window": request.window,
         "endpoint": request.endpoint.name,
-        "method": request.method,
-        "url": api_url + request.path,
-        "path": request.path,
-        "request": request.body,
-        "request_sha256": hashlib.sha256(exchange.sent).hexdigest(),
+        "call": exchange.call,
+        "run": exchange.run,
+        "job_id": exchange.job_id,
+        "page": exchange.page,
+        "method": exchange.method or request.method,
+        "url": api_url + path + query,
+        "path": path,
+        "request": body,
+        "request_sha256": hashlib.sha256(exchange.sent).hexdigest() if body is not None else None,
         "status": exchange.status,
         "error": exchange.error,
         "correlation_id": exchange.headers.get("inin-correlation-id"),

@@ -8,26 +8,37 @@ This is the only module that imports requests (`aggqlint check` never loads it).
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import math
-import random
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from aggqlint import __version__
 from aggqlint.api.regions import Hosts
-from aggqlint.diagnostics import Diagnostic, Severity
-from aggqlint.requests.plan import Plan, PlannedDefinition, PlannedRequest, canonical_json
+from aggqlint.requests.backoff import Backoff
+from aggqlint.requests.jobs import (
+    Clock,
+    FollowOptions,
+    JobOutcome,
+    RealClock,
+    availability_date,
+    count_rows,
+    follow_job,
+    job_paths,
+    partial_warning,
+)
+from aggqlint.requests.pages import NOT_ASKED, PagesOutcome, more_pages_note, paging_of, read_pages
+from aggqlint.requests.plan import canonical_json
 from aggqlint.requests.recording import (
+    Call,
     Exchange,
     Recorder,
     Redactor,
@@ -36,6 +47,7 @@ from aggqlint.requests.recording import (
     response_value,
     select_headers,
 )
+from aggqlint.requests.selection import Work
 
 CLIENT_ID_ENV = "GENESYSCLOUD_OAUTHCLIENT_ID"
 CLIENT_SECRET_ENV = "GENESYSCLOUD_OAUTHCLIENT_SECRET"
@@ -88,58 +100,33 @@ class SubmitOptions:
     max_wait: float = 60.0  # the longest single wait, for backoff and Retry-After alike
     concurrency: int = 1  # requests in flight at once
     grace: float = 2.0  # after an interrupt, how long finished-but-unrecorded work may take
-
-
-@dataclass(frozen=True)
-class Work:
-    request: PlannedRequest
-    diagnostics: tuple[Diagnostic, ...]  # the definition's diagnostics and the request's own
-    forced: bool
-
-
-@dataclass
-class Selection:
-    work: list[Work]
-    refused: list[PlannedDefinition]  # error-level diagnostics and no --force
-    unsendable: list[PlannedDefinition]  # nothing that could be sent, even with --force
-    unreadable: list[str]  # files with load errors (not YAML/JSON, unreadable): no definitions
-
-    @property
-    def complete(self) -> bool:
-        """Everything found was selected to be sent."""
-        return not (self.refused or self.unsendable or self.unreadable)
-
-
-def select_work(plan: Plan, force: bool) -> Selection:
-    """What a run sends: every request of a definition without errors, and with force also
-    those of definitions with errors."""
-    unreadable = sorted(
-        {d.location.file for d in plan.file_diagnostics if d.severity is Severity.ERROR}
-    )
-    selection = Selection([], [], [], unreadable)
-    for definition in plan.definitions:
-        if definition.has_errors and not force:
-            selection.refused.append(definition)
-            continue
-        if not definition.requests:
-            selection.unsendable.append(definition)
-            continue
-        for request in definition.requests:
-            diagnostics = (*definition.diagnostics, *request.diagnostics)
-            selection.work.append(Work(request, diagnostics, definition.has_errors))
-    return selection
+    follow: FollowOptions = field(default_factory=FollowOptions)  # jobs and detail pages
 
 
 @dataclass
 class SubmitOutcome:
-    exchanges: list[Exchange] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)  # every one recorded, in order
+    jobs: list[JobOutcome] = field(default_factory=list)
+    pages: list[PagesOutcome] = field(default_factory=list)  # detail queries
+    notices: list[str] = field(default_factory=list)  # warnings (partial data)
     interrupted: bool = False
     auth_error: str | None = None  # the token could not be refreshed mid-run
     lingering: bool = False  # requests still in flight when the run gave up on them
 
     @property
+    def requests(self) -> list[Exchange]:
+        """The planned requests themselves (not polls, results pages or later pages)."""
+        return [e for e in self.exchanges if e.primary]
+
+    @property
     def all_accepted(self) -> bool:
         return all(e.accepted for e in self.exchanges)
+
+    @property
+    def complete(self) -> bool:
+        """Every request accepted, every job fulfilled and read, every page read."""
+        done = all(j.ok for j in self.jobs) and all(p.ok for p in self.pages)
+        return done and self.all_accepted
 
 
 def new_session(concurrency: int) -> requests.Session:
@@ -163,41 +150,6 @@ class _Bearer(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "_Bearer(<token>)"
-
-
-class Backoff:
-    """How long to wait before attempt n+1: Retry-After when the server says, otherwise
-    exponential backoff with full jitter; never longer than max_wait."""
-
-    def __init__(self, base: float, max_wait: float, rng: random.Random | None = None) -> None:
-        self.base = base
-        self.max_wait = max_wait
-        self._rng = rng or random.Random()
-
-    def delay(self, attempt: int, retry_after: str | None = None) -> float:
-        told = parse_retry_after(retry_after) if retry_after else None
-        if told is not None:
-            return min(told, self.max_wait)
-        ceiling = min(self.max_wait, self.base * 2 ** min(attempt - 1, 30))
-        return self._rng.uniform(0, ceiling)
-
-
-def parse_retry_after(value: str) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date); None when unreadable."""
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        seconds = (moment - datetime.now(UTC)).total_seconds()
-    if math.isnan(seconds):
-        return None
-    return max(0.0, seconds)
 
 
 class TokenSource:
@@ -291,41 +243,64 @@ def _explain(value: Any) -> str:
     return ""
 
 
-OnDone = Callable[[Exchange, int, int], None]
+class Progress(Protocol):
+    """What the CLI is told as the run goes (from worker threads, one call at a time)."""
+
+    def exchange(self, exchange: Exchange, done: int, total: int) -> None: ...
+
+    def job(self, outcome: JobOutcome) -> None: ...
+
+    def pages(self, outcome: PagesOutcome) -> None: ...
+
+    def notice(self, text: str) -> None: ...
 
 
 class Submitter:
-    """Sends the selected work and records each exchange as it finishes."""
+    """Sends the selected work, follows jobs and pages, and records each exchange as it
+    finishes (the jobs.Channel the followers talk through)."""
 
     def __init__(
-        self, options: SubmitOptions, credentials: Credentials, redactor: Redactor
+        self,
+        options: SubmitOptions,
+        credentials: Credentials,
+        redactor: Redactor,
+        clock: Clock | None = None,
     ) -> None:
         self.options = options
         self.redactor = redactor
         self.session = new_session(options.concurrency)
         self.tokens = TokenSource(self.session, options, credentials, redactor)
-        self._cancel = threading.Event()
+        self.clock: Clock = clock or RealClock()
+        self.cancelled = threading.Event()
+        self.run_id = uuid.uuid4().hex[:12]
         self._backoff = Backoff(options.backoff_base, options.max_wait)
+        self._emit_lock = threading.Lock()
+        self._availability_lock = threading.Lock()
+        self._availability: dict[str, datetime | None] = {}
+        self._recorder: Recorder | None = None
+        self._progress: Progress | None = None
+        self._outcome = SubmitOutcome()
+        self._total = 0
+        self._done = 0  # planned requests recorded
 
     def authenticate(self) -> None:
         """Fetch the run's token before anything is sent; TokenError when that fails."""
         self.tokens.current()
 
     def run(
-        self, work: list[Work], recorder: Recorder, on_done: OnDone | None = None
+        self, work: list[Work], recorder: Recorder, progress: Progress | None = None
     ) -> SubmitOutcome:
-        outcome = SubmitOutcome()
+        outcome = self._outcome = SubmitOutcome()
+        self._recorder, self._progress, self._total = recorder, progress, len(work)
+        self._done = 0
         executor = ThreadPoolExecutor(max_workers=max(1, self.options.concurrency))
-        # Futures in plan order, so that what finishes together is recorded in that order.
-        order = {executor.submit(self._send, item): i for i, item in enumerate(work)}
-        remaining = set(order)  # not yet recorded (or dropped)
+        remaining = {executor.submit(self._work, item) for item in work}
 
-        def finish(done: set[Future[Exchange]]) -> None:
-            for future in sorted(done, key=order.__getitem__):
+        def finish(done: set[Future[None]]) -> None:
+            for future in done:
                 if future in remaining:
-                    # Off the list first: a failed write must not be retried as a new line.
                     remaining.discard(future)
-                    self._finish(future, outcome, recorder, on_done, len(work))
+                    self._finish(future, outcome)
 
         with _interrupt_as_flag() as interrupted:
             while remaining and not interrupted.is_set():
@@ -333,81 +308,189 @@ class Submitter:
                 try:
                     finish(done)
                 except OSError:  # the recording cannot be written: start nothing more
-                    self._cancel.set()
+                    self.cancelled.set()
                     executor.shutdown(wait=False, cancel_futures=True)
+                    self._close()
                     raise
-                if outcome.auth_error and not self._cancel.is_set():
-                    self._cancel.set()
+                if outcome.auth_error and not self.cancelled.is_set():
+                    self.cancelled.set()
                     for future in remaining:
                         future.cancel()
         if interrupted.is_set() and remaining:
             outcome.interrupted = True
-            self._cancel.set()
+            self.cancelled.set()
             executor.shutdown(wait=False, cancel_futures=True)
-            # Requests already on the wire may still finish; keep those that do quickly.
+            # Requests already on the wire may still finish, and running jobs are cancelled
+            # (DELETE): keep what is done quickly.
             running = {f for f in remaining if not f.cancelled()}
             done, running = wait(running, timeout=self.options.grace)
             finish(done)
             outcome.lingering = bool(running)
+            self._close()
             return outcome
         executor.shutdown(wait=True)
         self.session.close()
+        self._close()
         return outcome
 
-    def _finish(
-        self,
-        future: Future[Exchange],
-        outcome: SubmitOutcome,
-        recorder: Recorder,
-        on_done: OnDone | None,
-        total: int,
-    ) -> None:
+    def _close(self) -> None:
+        with self._emit_lock:  # a worker still running records nothing more
+            self._recorder = None
+
+    def _finish(self, future: Future[None], outcome: SubmitOutcome) -> None:
         if future.cancelled():
             return
         try:
-            exchange = future.result()
+            future.result()
         except TokenError as err:
             outcome.auth_error = str(err)
-            return
+
+    # -- one planned request, and what follows it -----------------------------------------
+
+    def _work(self, item: Work) -> None:
+        request = item.request
+        kind = request.endpoint.kind
+        follow = self.options.follow
+        job = kind.endswith("-job")
+        if kind == "detail-job" and follow.wait:
+            self._check_availability(item)
+        exchange = self._send(item)
         if exchange.error == _CANCELLED:
             return  # never sent, or abandoned while waiting to retry: nothing to record
-        recorder.write(record_exchange(exchange, self.options.hosts.api_url))
-        outcome.exchanges.append(exchange)
-        if on_done:
-            on_done(exchange, len(outcome.exchanges), total)
+        job_id = _job_id(exchange) if job else None
+        if job:
+            exchange.call, exchange.job_id = Call.SUBMIT, job_id
+        elif kind == "detail":
+            paging = paging_of(request.body)
+            exchange.page = paging.number if paging else None
+        self._emit(exchange)
+        if job_id is not None and follow.wait:
+            paths = job_paths(request.endpoint.path)
+            outcome = follow_job(self, exchange, job_id, paths, follow)
+            self._tell(lambda p: p.job(outcome), self._outcome.jobs, outcome)
+        elif kind == "detail" and exchange.accepted:
+            if follow.all_pages:
+                pages = read_pages(self, exchange)
+            else:
+                note = more_pages_note(exchange)
+                pages = PagesOutcome(request.label, 1, count_rows(exchange.response), NOT_ASKED)
+                pages.message = note
+            self._tell(lambda p: p.pages(pages), self._outcome.pages, pages)
+
+    def _check_availability(self, item: Work) -> None:
+        """Before a details job: when is the data complete? Asked once per run and endpoint,
+        recorded; a job whose interval ends later gets a warning (never an error)."""
+        path = job_paths(item.request.endpoint.path).availability
+        if path is None:
+            return
+        with self._availability_lock:
+            if path not in self._availability:
+                origin = Exchange(item.request, b"", datetime.now(UTC), run=self.run_id)
+                answer = self.call(origin, Call.AVAILABILITY, "GET", path)
+                found = availability_date(answer.response) if answer.accepted else None
+                self._availability[path] = found
+            available = self._availability[path]
+        if available is not None:
+            warning = partial_warning(item.request.label, item.request.body, available)
+            if warning:
+                self._tell(lambda p: p.notice(warning), self._outcome.notices, warning)
+
+    def call(
+        self,
+        origin: Exchange,
+        call: str,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+        page: int | None = None,
+        cancellable: bool = True,
+    ) -> Exchange:
+        """A follow-up of origin (a poll, a results page, a later page, a cancel), sent with
+        the same retries and recorded with its job id."""
+        query = call == Call.QUERY  # a later page of a query is judged like the query
+        exchange = Exchange(
+            origin.request,
+            canonical_json(body) if body is not None else b"",
+            datetime.now(UTC),
+            origin.diagnostics if query else (),
+            forced=origin.forced and query,
+            call=call,
+            method=method,
+            path=path,
+            params=params,
+            body=body,
+            job_id=origin.job_id,
+            page=page,
+            run=self.run_id,
+            primary=False,
+        )
+        self._exchange(exchange, cancellable)
+        if exchange.error != _CANCELLED:
+            self._emit(exchange)
+        return exchange
+
+    def _emit(self, exchange: Exchange) -> None:
+        with self._emit_lock:
+            if self._recorder is None:
+                return
+            self._recorder.write(record_exchange(exchange, self.options.hosts.api_url))
+            self._outcome.exchanges.append(exchange)
+            self._done += exchange.primary
+            if self._progress:
+                self._progress.exchange(exchange, self._done, self._total)
+
+    def _tell(self, say: Callable[[Progress], None], into: list[Any], item: Any) -> None:
+        with self._emit_lock:
+            if self._recorder is None:
+                return
+            into.append(item)
+            if self._progress:
+                say(self._progress)
 
     def _send(self, item: Work) -> Exchange:
         request = item.request
         body = canonical_json(request.body)
-        exchange = Exchange(request, body, datetime.now(UTC), item.diagnostics, forced=item.forced)
+        exchange = Exchange(
+            request, body, datetime.now(UTC), item.diagnostics, forced=item.forced, run=self.run_id
+        )
+        self._exchange(exchange)
+        return exchange
+
+    def _exchange(self, exchange: Exchange, cancellable: bool = True) -> None:
         started = time.monotonic()
         try:
-            self._attempt(exchange)
+            self._attempt(exchange, cancellable)
         except TokenError:
             raise  # ends the run: exit 2
         except Exception as exc:  # a bug in one exchange must not cost the others their records
             exchange.error = self.redactor.redact(f"internal error: {type(exc).__name__}: {exc}")
         exchange.elapsed_ms = (time.monotonic() - started) * 1000
-        return exchange
 
-    def _attempt(self, exchange: Exchange) -> None:
-        """Send until an answer is final or the attempts run out; fills in the exchange."""
+    def _attempt(self, exchange: Exchange, cancellable: bool = True) -> None:
+        """Send until an answer is final or the attempts run out; fills in the exchange.
+        A request that must go out after an interrupt (the DELETE of a job) is sent once."""
         request = exchange.request
-        url = self.options.hosts.api_url + request.path
+        url = self.options.hosts.api_url + (exchange.path or request.path)
+        method = exchange.method or request.method
+        headers = {"Content-Type": "application/json"} if exchange.sent else {}
+        attempts = self.options.max_attempts if cancellable else 1
         token = self.tokens.current()
         refreshed = False
         while True:
-            if self._cancel.is_set():
+            if cancellable and self.cancelled.is_set():
                 exchange.error = _CANCELLED
                 return
             exchange.attempts += 1
             retry_after: str | None = None
             try:
                 response = self.session.request(
-                    request.method,
+                    method,
                     url,
-                    data=exchange.sent,
-                    headers={"Content-Type": "application/json"},
+                    params=exchange.params,
+                    data=exchange.sent or None,
+                    headers=headers,
                     auth=_Bearer(token),
                     timeout=(self.options.connect_timeout, self.options.read_timeout),
                     allow_redirects=False,
@@ -425,9 +508,10 @@ class Submitter:
                 self._read(response, exchange)
                 retryable = response.status_code in RETRY_STATUSES
                 retry_after = response.headers.get("Retry-After")
-            if not retryable or exchange.attempts >= self.options.max_attempts:
+            if not retryable or exchange.attempts >= attempts:
                 return
-            if self._cancel.wait(self._backoff.delay(exchange.attempts, retry_after)):
+            delay = self._backoff.delay(exchange.attempts, retry_after)
+            if self.clock.sleep(delay, self.cancelled):
                 exchange.error = _CANCELLED
                 return
 
@@ -443,6 +527,12 @@ class Submitter:
 
 
 _CANCELLED = "cancelled before it finished"
+
+
+def _job_id(exchange: Exchange) -> str | None:
+    response = exchange.response
+    job_id = response.get("jobId") if exchange.accepted and isinstance(response, dict) else None
+    return job_id if isinstance(job_id, str) and job_id else None
 
 
 def _describe(exc: requests.exceptions.RequestException) -> str:
