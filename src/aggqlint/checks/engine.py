@@ -48,6 +48,7 @@ class LintOptions:
     force_exclude: bool = False  # the excludes apply to named files too
     stdin: BinaryIO | None = None  # read for the path "-" (None: the process's stdin)
     stdin_filename: str | None = None  # the name, config and per-file rules for "-"
+    include_python: bool = False  # walked folders give .py files too (named ones always)
 
 
 @dataclass
@@ -72,7 +73,13 @@ class LintResult:
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintResult:
     options = options or LintOptions()
     result = LintResult()
-    inputs = collect_inputs(paths, options.excluded, options.force_exclude, options.stdin_filename)
+    inputs = collect_inputs(
+        paths,
+        options.excluded,
+        options.force_exclude,
+        options.stdin_filename,
+        options.include_python,
+    )
     for item in inputs:
         policy = options.policy_for(item.config_path) if options.policy_for else Policy()
         source = _read(item, options)
@@ -86,6 +93,12 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
 
 
 def _read(item: Input, options: LintOptions) -> Source:
+    if item.is_python:
+        from aggqlint.loading.python_source import parse_python, read_python_source
+
+        if item.path is not None:
+            return read_python_source(item.path, item.name)
+        return parse_python((options.stdin or sys.stdin.buffer).read(MAX_FILE_BYTES + 1), item.name)
     if item.path is not None:
         return read_source(item.path, item.name)
     stream = options.stdin or sys.stdin.buffer
@@ -113,7 +126,12 @@ def lint_text(
 ) -> list[Diagnostic]:
     """Lint YAML or JSON text (a report definition or a bare body) without touching disk."""
     as_json = name.lower().endswith(".json")
-    source = parse_source(text, name, as_json=as_json)
+    if name.lower().endswith(".py"):
+        from aggqlint.loading.python_source import parse_python
+
+        source = parse_python(text, name)
+    else:
+        source = parse_source(text, name, as_json=as_json)
     options = options or LintOptions()
     checked = _check_source(source, options, policy or Policy())
     _flag_duplicate_reports(LintResult([checked]))
@@ -153,6 +171,8 @@ def _check_source(
     where = _spanned(Location(source.path), point_span(source.text, *source.error_position))
     for finding in source.findings:
         diagnostics.append(_diagnostic(finding, "", where))
+    for finding, span in source.located:  # Python code's own findings, each at its node
+        diagnostics.append(_diagnostic(finding, "", _spanned(Location(source.path), span)))
     definitions = []
     hint = options.endpoint or policy.endpoint
     # Asked for every rule of every document; None (no select/ignore) lets every rule run
@@ -160,6 +180,7 @@ def _check_source(
     enabled = functools.cache(policy.enabled) if policy.select or policy.ignore else None
     all_findings: list[Finding] = []
     for document in source.documents:
+        hint = document.endpoint or options.endpoint or policy.endpoint
         if document.failure is not None:
             if walked and not hint and _unrelated(document):
                 # A CloudFormation template's `!Ref` found by walking: not ours to refuse.
@@ -194,6 +215,8 @@ def _check_source(
                 definition.is_envelope,
                 enabled,
             ):
+                if document.unread and _unread(finding, document):
+                    continue  # about a value the code computes: not read, never guessed
                 findings.append((finding, definition.body_pointer))
         for finding, base in findings:
             diagnostics.append(_locate(finding, base, source, document))
@@ -397,6 +420,10 @@ def _locate(finding: Finding, base: str, source: Source, document: Document) -> 
     span = document.positions.span(pointer, finding.at_key)
     where = _spanned(Location(source.path, pointer=pointer, document=document.index), span)
     diagnostic = _diagnostic(finding, base, where)
+    if diagnostic.fix is not None and source.is_python:
+        # The fixes write YAML/JSON; in Python code they are advice, never edits.
+        advice = replace(diagnostic.fix, applicability=Applicability.DISPLAY, changes=(), edits=())
+        return replace(diagnostic, fix=advice)
     if diagnostic.fix is not None and diagnostic.fix.changes:
         from aggqlint.fixes.text import locate_fix
 
@@ -409,6 +436,12 @@ def _locate(finding: Finding, base: str, source: Source, document: Document) -> 
         )
         diagnostic = replace(diagnostic, fix=fix)
     return diagnostic
+
+
+def _unread(finding: Finding, document: Document) -> bool:
+    from aggqlint.loading.python_source import is_unread
+
+    return is_unread(finding, document.unread)
 
 
 def _spanned(location: Location, span: Span) -> Location:

@@ -1,0 +1,520 @@
+"""Query bodies in Python code, found by reading it (the `ast` module; nothing is imported or
+run): dict literals sent with requests to an analytics query URL, and the official SDK's
+model objects built by attribute assignment and sent with an AnalyticsApi method.
+
+Each function (and the module's own code) is read statement by statement, in order; a name
+stands for what was last bound to it. Model objects are shared, so a predicate built on its
+own and then put in a filter is the same object in both places. Loops and branches are read
+once, in order, as written; anything not a literal is Unknown and is never guessed."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from aggqlint.api import sdk
+from aggqlint.api.endpoints import Endpoint, EndpointError, resolve_endpoint
+from aggqlint.diagnostics import Finding
+from aggqlint.loading.python_values import (
+    Attribute,
+    DictEntry,
+    DictValue,
+    ListValue,
+    Literal,
+    ModelObject,
+    Unknown,
+    Value,
+    contains,
+    string_text,
+)
+
+# A file is read only when it mentions the analytics API or the SDK: most Python files do not.
+MENTIONS = re.compile(r"analytics|PureCloudPlatformClientV2", re.IGNORECASE)
+_ANALYTICS_PATH = re.compile(r"/api/v2/analytics/[A-Za-z0-9_/{}.-]*")
+_HTTP_SENDS = frozenset({"post", "put", "request"})
+_GROWING = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "clear"})
+
+
+@dataclass
+class PythonBody:
+    value: DictValue | ModelObject
+    endpoint: Endpoint | None  # from the SDK method, the URL or the model class
+    model: str | None  # the request model the body's attributes are read with
+
+
+@dataclass
+class PythonReading:
+    bodies: list[PythonBody] = field(default_factory=list)
+    # Findings about the Python itself (classes, methods, arguments), at a node of the code.
+    findings: list[tuple[Finding, ast.AST]] = field(default_factory=list)
+
+
+def read_python(tree: ast.Module) -> PythonReading:
+    reader = _Reader()
+    reader.read_imports(tree)
+    module_scope: dict[str, Value] = {}
+    reader.read_block(tree.body, module_scope)
+    for function in _functions(tree):
+        reader.read_block(function.body, {}, module_scope)
+    reader.add_unsent_models()
+    return reader.reading
+
+
+def _functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.reading = PythonReading()
+        self.sdk_names: dict[str, str] = {}  # local name -> SDK class, from imports
+        self.sdk_modules: set[str] = set()  # local names of the SDK package or its models
+        self.models: list[ModelObject] = []
+        self.built: dict[int, Value] = {}  # a constructor call read once, whatever the path
+        self.sent: dict[tuple[int, str | None], PythonBody] = {}
+        self.reported: set[int] = set()
+
+    # -- imports ---------------------------------------------------------------------------
+
+    def read_imports(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == sdk.PACKAGE:
+                        self.sdk_modules.add((alias.asname or alias.name).split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and _is_sdk_module(node.module):
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    self.sdk_names[alias.asname or alias.name] = alias.name
+                    if node.module in {sdk.PACKAGE, f"{sdk.PACKAGE}.models"}:
+                        self._check_exported(alias.name, alias)
+
+    def _check_exported(self, name: str, where: ast.AST) -> None:
+        if sdk.is_exported(name) or name in {"models", "apis", "rest", "configuration"}:
+            return
+        nearest = sdk.nearest_model(name, request_only=True) or sdk.nearest_model(name)
+        hint = f"; did you mean '{nearest}'?" if nearest else ""
+        if nearest in sdk.request_models():
+            names = ", ".join(e.name for e in sdk.request_models()[nearest])
+            hint = f"; the request model of {names} is '{nearest}'"
+        self.report(
+            Finding(
+                "AQL803",
+                "",
+                f"'{name}' is not a class of the Genesys Cloud Python SDK "
+                f"({sdk.PACKAGE} {sdk.sdk_version()}): the import fails{hint}",
+                data={"nearest": nearest},
+            ),
+            where,
+        )
+
+    def report(self, finding: Finding, where: ast.AST) -> None:
+        key = hash((finding.code, finding.message, id(where)))
+        if key not in self.reported:
+            self.reported.add(key)
+            self.reading.findings.append((finding, where))
+
+    # -- statements -------------------------------------------------------------------------
+
+    def read_block(
+        self,
+        statements: list[ast.stmt],
+        scope: dict[str, Value],
+        outer: dict[str, Value] | None = None,
+    ) -> None:
+        for statement in statements:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue  # read on their own
+            self._read_statement(statement, scope, outer)
+
+    def _read_statement(
+        self, statement: ast.stmt, scope: dict[str, Value], outer: dict[str, Value] | None
+    ) -> None:
+        env = _Env(scope, outer)
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+            named = [t.id for t in statement.targets if isinstance(t, ast.Name)]
+            if named:
+                env.targets[id(statement.value)] = named[0]
+        for call in _calls(statement):
+            self._read_call(call, env)
+        if isinstance(statement, ast.Assign):
+            value = self.evaluate(statement.value, env)
+            for target in statement.targets:
+                self._bind(target, value, env)
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            self._bind(statement.target, self.evaluate(statement.value, env), env)
+        elif isinstance(statement, ast.AugAssign):
+            self._bind(statement.target, Unknown(statement.value), env)
+        elif isinstance(statement, ast.For | ast.AsyncFor):
+            self._bind(statement.target, Unknown(statement.iter), env)
+        elif isinstance(statement, ast.With | ast.AsyncWith):
+            for item in statement.items:
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars, Unknown(item.context_expr), env)
+        for block in _blocks(statement):
+            self.read_block(block, scope, outer)
+
+    def _bind(self, target: ast.expr, value: Value, env: _Env) -> None:
+        if isinstance(target, ast.Name):
+            env.scope[target.id] = value
+        elif isinstance(target, ast.Attribute):
+            owner = self.evaluate(target.value, env)
+            if isinstance(owner, ModelObject):
+                self._set(owner, target.attr, target, value)
+        elif isinstance(target, ast.Subscript):
+            owner = self.evaluate(target.value, env)
+            key = target.slice
+            if isinstance(owner, DictValue):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    owner.entries[key.value] = DictEntry(key, value)
+                else:
+                    owner.open = True
+            elif isinstance(owner, ListValue):
+                owner.grown = True
+        elif isinstance(target, ast.Tuple | ast.List | ast.Starred):
+            for element in ast.walk(target):
+                if isinstance(element, ast.Name):
+                    env.scope[element.id] = Unknown(element)
+
+    def _set(self, owner: ModelObject, name: str, where: ast.AST, value: Value) -> None:
+        owner.attributes[name] = Attribute(name, where, value)
+        _mark_nested(value)
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def evaluate(self, node: ast.expr, env: _Env) -> Value:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str | int | float | bool) or node.value is None:
+                return Literal(node.value, node)
+            return Unknown(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = node.operand
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, int | float):
+                return Literal(-inner.value, node)
+        if isinstance(node, ast.Name):
+            return env.get(node.id) or Unknown(node)
+        if isinstance(node, ast.List | ast.Tuple):
+            items = [self.evaluate(e, env) for e in node.elts]
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                return Unknown(node)
+            for item in items:
+                _mark_nested(item)
+            return ListValue(items, node)
+        if isinstance(node, ast.Dict):
+            return self._dict(node, env)
+        if isinstance(node, ast.Attribute):
+            owner = self.evaluate(node.value, env)
+            if isinstance(owner, ModelObject) and node.attr in owner.attributes:
+                return owner.attributes[node.attr].value
+            return Unknown(node)
+        if isinstance(node, ast.Call):
+            return self._call_value(node, env)
+        return Unknown(node, _built_text(node, env, self))
+
+    def _dict(self, node: ast.Dict, env: _Env) -> DictValue:
+        value = DictValue({}, node)
+        for key, item in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                entry = self.evaluate(item, env)
+                _mark_nested(entry)
+                value.entries[key.value] = DictEntry(key, entry)
+            else:  # **spread or a computed key
+                value.open = True
+        return value
+
+    def _call_value(self, node: ast.Call, env: _Env) -> Value:
+        if id(node) in self.built:
+            return self.built[id(node)]
+        cls = self._sdk_class(node.func)
+        value: Value
+        # An analytics model, or a class the SDK does not have (AQL803; read as its nearest).
+        if cls is not None and (sdk.model_attributes(cls) is not None or not sdk.is_exported(cls)):
+            value = self._construct(node, cls, env)
+        elif isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
+            value = DictValue({}, node)
+            for keyword in node.keywords:
+                if keyword.arg is None:
+                    value.open = True
+                else:
+                    entry = self.evaluate(keyword.value, env)
+                    value.entries[keyword.arg] = DictEntry(keyword, entry)
+        else:
+            value = Unknown(node)
+        self.built[id(node)] = value
+        return value
+
+    def _sdk_class(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name):
+            return self.sdk_names.get(func.id)
+        if isinstance(func, ast.Attribute):
+            root = func.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and (
+                root.id in self.sdk_modules or self.sdk_names.get(root.id) == "models"
+            ):
+                if not func.attr[:1].isupper():
+                    return None
+                # Only `sdk.Class` and `sdk.models.Class` are checked: other submodules
+                # (rest.ApiException) hold classes the package does not export.
+                owner = func.value
+                direct = isinstance(owner, ast.Name) or (
+                    isinstance(owner, ast.Attribute) and owner.attr == "models"
+                )
+                if direct and not sdk.is_exported(func.attr):
+                    self._check_exported(func.attr, func)
+                return func.attr if direct else None
+        return None
+
+    def _construct(self, node: ast.Call, cls: str, env: _Env) -> ModelObject:
+        built = ModelObject(cls, node)
+        self.models.append(built)
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                self._set(built, keyword.arg, keyword, self.evaluate(keyword.value, env))
+        if node.args or node.keywords:
+            built.by_keywords = True
+            self.report(_keyword_constructor(cls, node, env.name_of(node)), node.func)
+        return built
+
+    # -- sends -------------------------------------------------------------------------------
+
+    def _read_call(self, node: ast.Call, env: _Env) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute | ast.Name):
+            return
+        name = func.attr if isinstance(func, ast.Attribute) else func.id
+        if isinstance(func, ast.Attribute) and name in _GROWING:
+            self._grow(func.value, node, env)
+        elif isinstance(func, ast.Attribute) and sdk.is_analytics_method_name(name):
+            self._sdk_send(node, func, env)
+        elif name in _HTTP_SENDS:
+            self._http_send(node, name, env)
+
+    def _grow(self, owner_node: ast.expr, node: ast.Call, env: _Env) -> None:
+        """`predicates.append(p)`, `body.update(...)`: the container's entries are the code's
+        now; what goes into it is part of another object (not a body of its own)."""
+        owner = self.evaluate(owner_node, env)
+        if isinstance(owner, ListValue):
+            owner.grown = True
+        elif isinstance(owner, DictValue):
+            owner.open = True
+        for argument in node.args:
+            _mark_nested(self.evaluate(argument, env))
+
+    def _sdk_send(self, node: ast.Call, func: ast.Attribute, env: _Env) -> None:
+        method = sdk.method(func.attr)
+        passed = {k.arg for k in node.keywords if k.arg is not None}
+        if method is None:
+            nearest = sdk.nearest_method(func.attr)
+            message = f"AnalyticsApi has no method '{func.attr}'"
+            if nearest:
+                real = sdk.method(nearest)
+                message += f"; did you mean '{nearest}'"
+                if real is not None:
+                    message += f" ({real.http} {real.path}, takes {_params(real)})"
+                    extra = sorted(passed - set(real.params) - {"callback"})
+                    if extra:
+                        message += f"; it has no argument {_names(extra)}"
+                message += "?"
+            self.report(Finding("AQL804", "", message, data={"nearest": nearest}), func)
+        else:
+            extra = sorted(passed - set(method.params) - {"callback"})
+            if extra:
+                self.report(
+                    Finding(
+                        "AQL805",
+                        "",
+                        f"{method.name} takes {_params(method)}: {_names(extra)} is not one of "
+                        "its arguments (TypeError before anything is sent)",
+                    ),
+                    func,
+                )
+        body = _argument(node, "body", 0) or next(
+            (k.value for k in node.keywords if k.arg is not None), None
+        )
+        if body is None:
+            return
+        value = self.evaluate(body, env)
+        endpoint = method.endpoint if method is not None else None
+        if isinstance(value, DictValue | ModelObject) and (method is None or method.body):
+            model = method.body if method is not None else None
+            self._add_body(value, endpoint, model)
+
+    def _http_send(self, node: ast.Call, name: str, env: _Env) -> None:
+        url_node = _argument(node, "url", 1 if name == "request" else 0)
+        body_node = _argument(node, "json", -1) or _dumped(_argument(node, "data", -1))
+        if url_node is None or body_node is None:
+            return
+        url = string_text(self.evaluate(url_node, env))
+        found = _ANALYTICS_PATH.search(url or "")
+        if found is None:
+            return
+        path = found.group(0)
+        endpoint: Endpoint | None = None
+        if "{}" not in path:
+            try:
+                endpoint = resolve_endpoint(path.rstrip("/"))
+            except EndpointError as error:
+                self.report(Finding(error.code, "", error.message), url_node)
+                if error.certain and error.suggestion:
+                    endpoint = resolve_endpoint(error.suggestion)
+        value = self.evaluate(body_node, env)
+        if isinstance(value, DictValue | ModelObject):
+            self._add_body(value, endpoint, endpoint.model if endpoint else None)
+
+    def _add_body(
+        self, value: DictValue | ModelObject, endpoint: Endpoint | None, model: str | None
+    ) -> None:
+        if endpoint is None and isinstance(value, ModelObject):
+            endpoint, model = _endpoint_of_class(value.cls)
+        key = (id(value), endpoint.name if endpoint else None)
+        if key not in self.sent:
+            self.sent[key] = PythonBody(value, endpoint, model)
+            self.reading.bodies.append(self.sent[key])
+
+    def add_unsent_models(self) -> None:
+        """Request models built but not sent here (returned, or sent elsewhere): each is a
+        body of the endpoint its class belongs to."""
+        sent = [body.value for body in self.reading.bodies]
+        for built in self.models:
+            if built.nested or any(contains(value, built) for value in sent):
+                continue
+            endpoint, cls = _endpoint_of_class(built.cls)
+            if endpoint is not None:
+                self._add_body(built, endpoint, cls)
+
+
+class _Env:
+    """A function's names, then the module's (constants such as a base URL)."""
+
+    def __init__(self, scope: dict[str, Value], outer: dict[str, Value] | None) -> None:
+        self.scope = scope
+        self.outer = outer or {}
+        self.targets: dict[int, str] = {}
+
+    def get(self, name: str) -> Value | None:
+        return self.scope.get(name) or self.outer.get(name)
+
+    def name_of(self, node: ast.Call) -> str | None:
+        return self.targets.get(id(node))
+
+
+def _endpoint_of_class(cls: str) -> tuple[Endpoint | None, str | None]:
+    """The endpoint a request model class belongs to; for a class the SDK does not have, that
+    of the request model its AQL803 names (the body is checked as that model)."""
+    if sdk.model_attributes(cls) is None:
+        cls = sdk.nearest_model(cls, request_only=True) or cls
+    endpoints = sdk.request_models().get(cls)
+    if endpoints and len(endpoints) == 1:
+        return endpoints[0], cls
+    return None, None
+
+
+def _is_sdk_module(module: str | None) -> bool:
+    return module is not None and module.split(".")[0] == sdk.PACKAGE
+
+
+def _mark_nested(value: Value) -> None:
+    if isinstance(value, ModelObject):
+        value.nested = True
+    elif isinstance(value, ListValue):
+        for item in value.items:
+            _mark_nested(item)
+
+
+def _calls(statement: ast.stmt) -> Iterator[ast.Call]:
+    """The calls a statement makes itself (not those in its nested blocks), in order."""
+    own: list[ast.AST] = []
+    for name, child in ast.iter_fields(statement):
+        if name in {"body", "orelse", "finalbody", "handlers"}:
+            continue
+        own.extend(child if isinstance(child, list) else [child])
+    for root in own:
+        if not isinstance(root, ast.AST):
+            continue
+        for node in ast.walk(root):
+            if isinstance(node, ast.Call):
+                yield node
+
+
+def _blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(statement, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(statement, "handlers", []) or []:
+        yield handler.body
+    for case in getattr(statement, "cases", []) or []:
+        yield case.body
+
+
+def _argument(node: ast.Call, keyword: str, position: int) -> ast.expr | None:
+    for item in node.keywords:
+        if item.arg == keyword:
+            return item.value
+    if 0 <= position < len(node.args) and not isinstance(node.args[position], ast.Starred):
+        return node.args[position]
+    return None
+
+
+def _dumped(node: ast.expr | None) -> ast.expr | None:
+    """The object of `data=json.dumps(obj)`."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute | ast.Name)
+        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) == "dumps"
+        and node.args
+    ):
+        return node.args[0]
+    return None
+
+
+def _built_text(node: ast.expr, env: _Env, reader: _Reader) -> str | None:
+    """The constant parts of an f-string or a '+' of strings, '{}' for the rest."""
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                parts.append(part.value)
+            elif isinstance(part, ast.FormattedValue):
+                known = string_text(reader.evaluate(part.value, env))
+                parts.append(known if known is not None else "{}")
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = string_text(reader.evaluate(node.left, env))
+        right = string_text(reader.evaluate(node.right, env))
+        if left is not None or right is not None:
+            return (left if left is not None else "{}") + (right if right is not None else "{}")
+    return None
+
+
+def _params(method: sdk.SdkMethod) -> str:
+    if method.params == ("body",):
+        return "the body as its one argument"
+    return "(" + ", ".join(method.params) + ")"
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _keyword_constructor(cls: str, node: ast.Call, target: str | None) -> Finding:
+    variable = target or "query"
+    lines = [f"{variable} = {cls}()"]
+    for keyword in node.keywords:
+        if keyword.arg is not None:
+            lines.append(f"{variable}.{keyword.arg} = {ast.unparse(keyword.value)}")
+    return Finding(
+        "AQL801",
+        "",
+        f"{cls}() takes no arguments: the SDK's models raise TypeError for keyword "
+        "arguments; build it empty and set each attribute",
+        suggestion="\n".join(lines),
+        data={"class": cls},
+    )
