@@ -71,8 +71,9 @@ def parse_python(data: bytes | str, name: str) -> Source:
     reading = read_python(tree)
     for finding, node in reading.findings:
         source.located.append((finding, places.span(node)))
-    for index, body in enumerate(reading.bodies):
-        source.documents.append(_document(index, body, places))
+    for body in reading.bodies:
+        # One file, one place: every body is "document 0", so diagnostics sort by line.
+        source.documents.append(_document(0, body, places))
     return source
 
 
