@@ -53,6 +53,12 @@ from aggqlint.output import FORMATTERS
     metavar="CODES",
     help="Also skip these codes, names or prefixes (comma-separated; adds to the config's).",
 )
+@click.option(
+    "--include-python",
+    is_flag=True,
+    help="Also read *.py files when walking folders (named .py files are always read): "
+    "the query bodies their code builds, with requests or the SDK.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, summary line last.")
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal).")
 def check(
@@ -69,6 +75,7 @@ def check(
     exclude: tuple[str, ...],
     force_exclude: bool,
     stdin_filename: str | None,
+    include_python: bool,
     quiet: bool,
     color: bool | None,
 ) -> None:
@@ -89,6 +96,7 @@ def check(
             strict_endpoint=False,
             paths=paths_chosen,
         )
+        options.include_python = include_python
         result = lint_paths(paths, options)
     except UsageError as err:
         click.echo(f"aggqlint: {err}", err=True)

@@ -1,0 +1,242 @@
+"""The Python reader (loading/python.py, python_source.py): which code shapes give a query
+body, where each finding lands in the code, and what is never guessed. Each snippet is
+checked as `aggqlint check snippet.py` checks it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import check, run_aggqlint
+
+from aggqlint.checks.engine import lint_text
+from aggqlint.loading.python_source import parse_python
+
+URL = "https://api.mypurecloud.com/api/v2/analytics/conversations/aggregates/query"
+INTERVAL = "2026-10-01T00:00:00Z/2026-10-02T00:00:00Z"
+
+
+def _py(text: str, *expected: tuple[int, int, str]) -> list[str]:
+    found = check(text, *expected, filename="snippet.py")
+    return [d.message for d in found]
+
+
+def test_a_dict_sent_inline_with_requests() -> None:
+    _py(
+        f"""\
+        import requests
+        requests.post("{URL}", json={{"interval": "{INTERVAL}", "metrics": ["handleTime"]}})
+        """,
+        (2, 169, "AQL201"),
+    )
+
+
+def test_requests_request_with_the_method_first_and_a_session() -> None:
+    _py(
+        f"""\
+        import requests
+        s = requests.Session()
+        s.request("POST", "{URL}", json={{"interval": "PT1H", "metrics": ["nOffered"]}})
+        """,
+        (3, 116, "AQL101"),
+    )
+
+
+def test_dict_built_by_dict_call_and_keys_set_later() -> None:
+    _py(
+        f"""\
+        import requests
+        body = dict(metrics=["nOffered"])
+        body["interval"] = "{INTERVAL}"
+        body["groupBys"] = ["queueId"]
+        requests.post("{URL}", json=body)
+        """,
+        (4, 6, "AQL602"),
+    )
+
+
+def test_a_spread_dict_is_not_called_incomplete() -> None:
+    # **defaults may hold the interval: the missing one is not reported, the rest is checked.
+    _py(
+        f"""\
+        import requests
+        def send(defaults):
+            body = {{**defaults, "metrics": ["nOfered"]}}
+            requests.post("{URL}", json=body)
+        """,
+        (3, 37, "AQL201"),
+    )
+
+
+def test_a_get_or_a_url_elsewhere_is_not_a_query() -> None:
+    _py(
+        """\
+        import requests
+        requests.post("https://api.mypurecloud.com/api/v2/users/search", json={"groupBys": 1})
+        requests.get("https://api.mypurecloud.com/api/v2/analytics/reporting/settings")
+        """
+    )
+
+
+def test_a_url_without_query_is_reported_at_the_url_and_checked_as_the_query() -> None:
+    messages = _py(
+        f"""\
+        import requests
+        requests.post("{URL.removesuffix("/query")}", json={{"interval": "PT1H", "metrics": []}})
+        """,
+        (2, 15, "AQL021"),
+        (2, 106, "AQL101"),
+        (2, 125, "AQL501"),
+    )
+    assert "lacks the trailing '/query'" in messages[0]
+
+
+def test_sdk_model_built_by_attributes_with_a_nested_filter() -> None:
+    _py(
+        f"""\
+        from PureCloudPlatformClientV2 import ConversationAggregationQuery
+        from PureCloudPlatformClientV2 import ConversationAggregateQueryFilter
+        query = ConversationAggregationQuery()
+        query.interval = "{INTERVAL}"
+        query.metrics = ["nOffered"]
+        query.filter = ConversationAggregateQueryFilter()
+        query.filter.type = "AND_ALSO"
+        """,
+        (6, 16, "AQL302"),
+        (7, 21, "AQL206"),
+    )
+
+
+def test_a_predicate_built_on_its_own_then_put_in_a_filter() -> None:
+    _py(
+        f"""\
+        import PureCloudPlatformClientV2 as gc
+        def build():
+            p = gc.ConversationAggregateQueryPredicate()
+            p.dimension = "queue"
+            p.value = "x"
+            f = gc.ConversationAggregateQueryFilter()
+            f.type = "and"
+            f.predicates = [p]
+            q = gc.ConversationAggregationQuery()
+            q.interval = "{INTERVAL}"
+            q.metrics = ["nOffered"]
+            q.filter = f
+            return q
+        """,
+        (4, 19, "AQL202"),
+    )
+
+
+def test_camel_case_attribute_names_the_snake_case_one_and_is_left_out() -> None:
+    messages = _py(
+        f"""\
+        from PureCloudPlatformClientV2 import ConversationAggregationQuery
+        query = ConversationAggregationQuery()
+        query.interval = "{INTERVAL}"
+        query.metrics = ["nOffered"]
+        query.groupBy = ["not-a-dimension"]
+        """,
+        (5, 7, "AQL802"),
+    )
+    assert "the SDK's attribute is 'group_by' (snake_case)" in messages[0]
+
+
+def test_keyword_constructor_gives_the_attribute_style_fix() -> None:
+    found = check(
+        f"""\
+        from PureCloudPlatformClientV2 import ConversationAggregationQuery
+        query = ConversationAggregationQuery(interval="{INTERVAL}", metrics=["nOffered"])
+        """,
+        (2, 9, "AQL801"),
+        filename="snippet.py",
+    )
+    assert found[0].suggestion == (
+        "query = ConversationAggregationQuery()\n"
+        f"query.interval = '{INTERVAL}'\n"
+        "query.metrics = ['nOffered']"
+    )
+
+
+def test_unknown_class_from_a_module_alias_and_unknown_method() -> None:
+    messages = _py(
+        """\
+        import PureCloudPlatformClientV2 as gc
+        api = gc.AnalyticsApi()
+        q = gc.ConversationDetailsQuery()
+        q.interval = "2026-10-01T00:00:00Z/2026-10-01T01:00:00Z"
+        api.post_analytics_conversation_details_query(q)
+        """,
+        (3, 8, "AQL803"),
+        (5, 5, "AQL804"),
+    )
+    assert "is 'ConversationQuery'" in messages[0]
+    assert "did you mean 'post_analytics_conversations_details_query'" in messages[1]
+
+
+def test_extra_method_argument() -> None:
+    _py(
+        """\
+        from PureCloudPlatformClientV2 import AnalyticsApi
+        AnalyticsApi().post_analytics_users_details_query(
+            body={"interval": "2026-10-01T00:00:00Z/2026-10-01T01:00:00Z"}, page_size=10
+        )
+        """,
+        (2, 16, "AQL805"),
+    )
+
+
+def test_computed_values_are_skipped_once_per_body_never_guessed() -> None:
+    messages = _py(
+        f"""\
+        import requests
+        def send(start, end, names):
+            body = {{
+                "interval": f"{{start}}/{{end}}",
+                "groupBy": names,
+                "metrics": ["nOffered", *names],
+            }}
+            requests.post("{URL}", json=body)
+        """,
+        (4, 21, "AQL807"),
+    )
+    assert "3 value(s)" in messages[0] and "(interval, groupBy, metrics)" in messages[0]
+
+
+def test_a_file_that_is_not_python_is_a_warning_and_one_without_analytics_is_not_read() -> None:
+    _py("def broken(:\n    '/api/v2/analytics/'\n", (1, 12, "AQL806"))
+    _py("def broken(:\n    pass\n")
+
+
+def test_fixes_in_python_are_advice_never_edits() -> None:
+    found = lint_text(
+        f'import requests\nrequests.post("{URL}", json={{"interval": "{INTERVAL}", '
+        '"metrics": ["nOffered"], "groupBys": ["queueId"]})\n',
+        "x.py",
+    )
+    assert [d.code for d in found] == ["AQL602"]
+    assert found[0].fix is not None and found[0].fix.edits == ()
+
+
+def test_positions_count_characters_not_bytes() -> None:
+    source = parse_python(
+        f'import requests\nx = "é"; requests.post("{URL}", json={{"metrics": ["zz"]}})\n', "x.py"
+    )
+    (document,) = source.documents
+    line = source.text.splitlines()[1]
+    assert document.positions.span("/metrics/0").column == line.index('"zz"') + 1 == 121
+
+
+def test_include_python_walks_python_files(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text(
+        f'import requests\nrequests.post("{URL}", json={{"interval": "PT1H"}})\n', "utf-8"
+    )
+    (tmp_path / "report.yaml").write_text(
+        f"report: daily\nendpoint: conversations/aggregates\n"
+        f"query: {{interval: {INTERVAL}, metrics: [nOffered]}}\n",
+        "utf-8",
+    )
+    plain = run_aggqlint("check", str(tmp_path))
+    assert plain.returncode == 0, plain.stdout
+    walked = run_aggqlint("check", "--include-python", str(tmp_path))
+    assert walked.returncode == 1
+    assert "job.py:2:" in walked.stdout and "AQL101" in walked.stdout
