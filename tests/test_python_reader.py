@@ -138,7 +138,27 @@ def test_camel_case_attribute_names_the_snake_case_one_and_is_left_out() -> None
         """,
         (5, 7, "AQL802"),
     )
-    assert "the SDK's attribute is 'group_by' (snake_case)" in messages[0]
+    assert "the SDK's attribute for 'groupBy' is 'group_by' (snake_case)" in messages[0]
+
+
+def test_the_one_attribute_not_in_snake_case() -> None:
+    # `property` would shadow Python's builtin: the SDK calls it pcProperty.
+    messages = _py(
+        """\
+        from PureCloudPlatformClientV2 import SegmentDetailQueryPredicate
+        from PureCloudPlatformClientV2 import ConversationQuery
+        p = SegmentDetailQueryPredicate()
+        p.type = "property"
+        p.property = "custom.label"
+        p.value = "gold"
+        q = ConversationQuery()
+        q.interval = "2026-10-01T00:00:00Z/2026-10-01T01:00:00Z"
+        q.segment_filters = [{"type": "and", "predicates": [p]}]
+        """,
+        (3, 5, "AQL305"),  # the property the SDK left out is the predicate's subject
+        (5, 3, "AQL802"),
+    )
+    assert messages[1].endswith("the SDK's attribute for 'property' is 'pcProperty'")
 
 
 def test_keyword_constructor_gives_the_attribute_style_fix() -> None:

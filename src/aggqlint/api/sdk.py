@@ -5,6 +5,7 @@ writes from the installed package; nothing here imports the SDK."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from dataclasses import dataclass
@@ -176,3 +177,39 @@ def _camel(name: str) -> str:
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def serialise(value: Any) -> Any:
+    """A value as the SDK sends it (its sanitize_for_serialization, without importing it): a
+    model object becomes a dict of its set attributes under their JSON names (attribute_map),
+    None attributes left out; dicts, lists and tuples are walked; dates become ISO text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [serialise(item) for item in value]
+    if isinstance(value, datetime.date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: serialise(item) for key, item in value.items()}
+    types, names = getattr(value, "swagger_types", None), getattr(value, "attribute_map", None)
+    if isinstance(types, dict) and isinstance(names, dict):
+        fields = ((names[a], getattr(value, a, None)) for a in types if a in names)
+        return {name: serialise(item) for name, item in fields if item is not None}
+    return value
+
+
+def is_model_object(value: Any) -> bool:
+    return isinstance(getattr(value, "swagger_types", None), dict)
+
+
+# What the SDK's enum setters store in place of a value they do not know, without a word.
+PLACEHOLDER = "outdated_sdk_version"
+
+
+def explain_placeholder(message: str) -> str:
+    if f"'{PLACEHOLDER}'" not in message:
+        return message
+    return (
+        f"{message} (the SDK's setter replaced a value it does not know with "
+        f"'{PLACEHOLDER}': the value the code set is not one of the SDK's)"
+    )

@@ -142,16 +142,20 @@ def lint_file(path: str | Path, options: LintOptions | None = None) -> list[Diag
     return lint_paths([str(path)], options).diagnostics
 
 
-def lint_payload(
-    body: dict[str, Any], endpoint: str, now: datetime | None = None
-) -> list[Diagnostic]:
-    """Lint a request body built in code; diagnostics carry pointers but no line numbers."""
+def lint_payload(body: Any, endpoint: str, now: datetime | None = None) -> list[Diagnostic]:
+    """Lint a request body built in code, a dict or the Python SDK's model object (read as
+    the SDK serialises it); diagnostics carry pointers but no line numbers."""
     resolved = resolve_endpoint(endpoint)  # EndpointError (a ValueError) for a bad name
+    from aggqlint.api import sdk
+
+    if isinstance(body, dict) or sdk.is_model_object(body):
+        body = sdk.serialise(body)  # SDK model objects, at the top or inside a dict
     findings = _check_body(body, resolved, [], None, now, {}, None) + _document_findings(body)
     out = [
         _diagnostic(f, "", Location("<payload>", None, None, _join("", f.pointer)))
         for f in findings
     ]
+    out = [replace(d, message=sdk.explain_placeholder(d.message)) for d in out]
     # plan places these in the definition's file; where a finding points at a key (an unknown
     # field), it must land where the definition's own check put it, or it shows twice.
     out = [

@@ -143,6 +143,11 @@ class _Reader:
         for call in _calls(statement):
             self._read_call(call, env)
         if isinstance(statement, ast.Assign):
+            pairs = _unpacked(statement)
+            if pairs:  # a, b = A(), B()
+                for target, item in pairs:
+                    self._bind(target, self.evaluate(item, env), env)
+                return
             value = self.evaluate(statement.value, env)
             for target in statement.targets:
                 self._bind(target, value, env)
@@ -153,9 +158,9 @@ class _Reader:
         elif isinstance(statement, ast.For | ast.AsyncFor):
             self._bind(statement.target, Unknown(statement.iter), env)
         elif isinstance(statement, ast.With | ast.AsyncWith):
-            for item in statement.items:
-                if item.optional_vars is not None:
-                    self._bind(item.optional_vars, Unknown(item.context_expr), env)
+            for context in statement.items:
+                if context.optional_vars is not None:
+                    self._bind(context.optional_vars, Unknown(context.context_expr), env)
         for block in _blocks(statement):
             self.read_block(block, scope, outer)
 
@@ -166,6 +171,8 @@ class _Reader:
             owner = self.evaluate(target.value, env)
             if isinstance(owner, ModelObject):
                 self._set(owner, target.attr, target, value)
+            else:
+                self._touch(target.value, env)
         elif isinstance(target, ast.Subscript):
             owner = self.evaluate(target.value, env)
             key = target.slice
@@ -176,10 +183,23 @@ class _Reader:
                     owner.open = True
             elif isinstance(owner, ListValue):
                 owner.grown = True
+            else:
+                self._touch(target.value, env)
         elif isinstance(target, ast.Tuple | ast.List | ast.Starred):
             for element in ast.walk(target):
                 if isinstance(element, ast.Name):
                     env.scope[element.id] = Unknown(element)
+
+    def _touch(self, node: ast.expr, env: _Env) -> None:
+        """Something inside a known object changed in a way not followed (`preds[i].value =`,
+        `getattr(q, name).x =`): the outermost known container is no longer all known."""
+        while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
+            node = node.func if isinstance(node, ast.Call) else node.value
+            known = self.evaluate(node, env)
+            if isinstance(known, ListValue):
+                known.grown = True
+            elif isinstance(known, DictValue | ModelObject):
+                known.open = True
 
     def _set(self, owner: ModelObject, name: str, where: ast.AST, value: Value) -> None:
         owner.attributes[name] = Attribute(name, where, value)
@@ -214,6 +234,19 @@ class _Reader:
             return Unknown(node)
         if isinstance(node, ast.Call):
             return self._call_value(node, env)
+        if isinstance(node, ast.Subscript):  # predicates[0], body["filter"]
+            owner = self.evaluate(node.value, env)
+            key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+            if (
+                isinstance(owner, ListValue)
+                and not owner.grown
+                and isinstance(key, int)
+                and -len(owner.items) <= key < len(owner.items)
+            ):
+                return owner.items[key]
+            if isinstance(owner, DictValue) and isinstance(key, str) and key in owner.entries:
+                return owner.entries[key].value
+            return Unknown(node)
         return Unknown(node, _built_text(node, env, self))
 
     def _dict(self, node: ast.Dict, env: _Env) -> DictValue:
@@ -418,6 +451,19 @@ def _endpoint_of_class(cls: str) -> tuple[Endpoint | None, str | None]:
 
 def _is_sdk_module(module: str | None) -> bool:
     return module is not None and module.split(".")[0] == sdk.PACKAGE
+
+
+def _unpacked(statement: ast.Assign) -> list[tuple[ast.expr, ast.expr]]:
+    """`a, b = x, y`: each name with its own value (a starred or uneven one: not paired)."""
+    (target,) = statement.targets if len(statement.targets) == 1 else (None,)
+    value = statement.value
+    if not isinstance(target, ast.Tuple | ast.List) or not isinstance(value, ast.Tuple):
+        return []
+    if len(target.elts) != len(value.elts) or any(
+        isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)
+    ):
+        return []
+    return list(zip(target.elts, value.elts, strict=True))
 
 
 def _mark_nested(value: Value) -> None:

@@ -166,8 +166,9 @@ class _Body:
         cls = value.cls if sdk.model_attributes(value.cls) is not None else expected
         attributes = sdk.model_attributes(cls) if cls else None
         out: dict[str, Any] = {}
+        if attributes is None or value.open:
+            self.open.append(pointer)  # a class the SDK does not have, or changed unseen
         if attributes is None:
-            self.open.append(pointer)  # a class the SDK does not have: its fields are unknown
             return out
         for name, attribute in value.attributes.items():
             known = attributes.get(name)
@@ -207,7 +208,9 @@ def _unknown_attribute(cls: str, name: str, pointer: str) -> Finding:
     attributes = sdk.model_attributes(cls) or {}
     snake = sdk.json_to_attribute(cls, name)
     if snake is not None:
-        hint = f"the SDK's attribute is '{snake}' (snake_case)"
+        # `property` is Python's: that one attribute is pcProperty, not snake_case.
+        style = " (snake_case)" if "_" in snake else ""
+        hint = f"the SDK's attribute for '{name}' is '{snake}'{style}"
     else:
         nearest = sdk.nearest_attribute(cls, name)
         hint = f"did you mean '{nearest}'?" if nearest else ""

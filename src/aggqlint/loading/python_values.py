@@ -50,6 +50,7 @@ class ModelObject:
     node: ast.expr
     attributes: dict[str, Attribute] = field(default_factory=dict)
     by_keywords: bool = False
+    open: bool = False  # changed in a way the reader does not follow: attributes may be unset
     nested: bool = False  # set as another model's attribute or list entry
 
 
