@@ -249,3 +249,42 @@ def test_lint_payload_names_the_sdks_placeholder_for_an_unknown_enum_value() -> 
     (found,) = [d for d in lint_payload(query, "conversations/aggregates") if d.code == "AQL202"]
     assert "'outdated_sdk_version'" in found.message
     assert "the SDK's setter replaced a value it does not know" in found.message
+
+
+def test_the_refresh_tool_prints_what_a_release_adds_and_writes_only_on_request(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    facts = tmp_path / "models"
+    shutil.copytree(FACTS, facts)
+    tool = [sys.executable, str(REPO / "tools" / "refresh_facts_from_python_sdk.py")]
+    shown = subprocess.run([*tool, "--facts", str(facts)], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[1:] == [
+        "  ConversationAggregationSort.name: new metric names: nAgentDeclined, nAlertExpired",
+        "  ConversationAggregationView.target: new metric names: nAgentDeclined, nAlertExpired",
+        "  ConversationDetailQueryPredicate.metric: new metric names: nAgentDeclined, "
+        "nAlertExpired",
+        "  SummaryAggregateQueryPredicate.dimension: new values: triggerType, wrapupCodesSupported",
+        "  candidate metrics for the groupBy/metrics lists (confirm in the .NET SDK, not "
+        "written): nAgentDeclined, nAlertExpired",
+        "  candidate dimensions for the groupBy/metrics lists (confirm in the .NET SDK, not "
+        "written): wrapupCodesSupported",
+    ]
+    untouched = sorted(p.read_bytes() for p in facts.iterdir())
+    assert untouched == sorted(p.read_bytes() for p in FACTS.iterdir())
+
+    written = subprocess.run([*tool, "--facts", str(facts), "--write"], capture_output=True)
+    assert written.returncode == 0
+    sort = json.loads((facts / "ConversationAggregationSort.json").read_text("utf-8"))
+    (name,) = [p for p in sort["properties"] if p["name"] == "name"]
+    assert name["enum"][-2:] == ["nAgentDeclined", "nAlertExpired"]
+    assert sort["refreshed_from"] == [PYTHON_SDK]
+    changed = [p.name for p in facts.iterdir() if p.read_bytes() != (FACTS / p.name).read_bytes()]
+    assert sorted(changed) == [
+        "ConversationAggregationSort.json",
+        "ConversationAggregationView.json",
+        "ConversationDetailQueryPredicate.json",
+        "SummaryAggregateQueryPredicate.json",
+    ]
