@@ -260,3 +260,16 @@ def test_include_python_walks_python_files(tmp_path: Path) -> None:
     walked = run_aggqlint("check", "--include-python", str(tmp_path))
     assert walked.returncode == 1
     assert "job.py:2:" in walked.stdout and "AQL101" in walked.stdout
+
+
+def test_code_nested_too_deeply_is_a_warning_not_a_crash() -> None:
+    brackets = "[" * 5000 + "]" * 5000  # Python's own parser refuses it
+    found = lint_text(f'import requests\nrequests.post("{URL}", json={brackets})\n', "x.py")
+    assert [(d.location.line, d.code) for d in found] == [(2, "AQL806")]
+    assert "not valid Python" in found[0].message
+    # Valid Python whose tree is deeper than the reader's recursion can follow.
+    chain = "+".join(['"a"'] * 50000)
+    found = lint_text(f"import PureCloudPlatformClientV2 as gc\nq.interval = {chain}\n", "x.py")
+    assert [(d.location.line, d.code, d.message) for d in found] == [
+        (1, "AQL806", "the code is nested too deeply to read")
+    ]

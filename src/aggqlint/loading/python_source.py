@@ -67,14 +67,23 @@ def parse_python(data: bytes | str, name: str) -> Source:
         return source
     except RecursionError:
         return _failed(name, text, "the code is nested too deeply to read")
-    places = _Places(text)
+    try:
+        _read_into(source, tree, _Places(text))
+    except RecursionError:
+        return _failed(name, text, "the code is nested too deeply to read")
+    except Exception as error:  # a reader bug is a diagnostic for this file, never a crash
+        message = f"aggqlint could not read this code ({type(error).__name__}: {error})"
+        return _failed(name, text, message + "; its queries were not checked")
+    return source
+
+
+def _read_into(source: Source, tree: ast.Module, places: _Places) -> None:
     reading = read_python(tree)
     for finding, node in reading.findings:
         source.located.append((finding, places.span(node)))
     for body in reading.bodies:
         # One file, one place: every body is "document 0", so diagnostics sort by line.
         source.documents.append(_document(0, body, places))
-    return source
 
 
 def _failed(name: str, text: str, message: str) -> Source:
