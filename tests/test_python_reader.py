@@ -273,3 +273,16 @@ def test_code_nested_too_deeply_is_a_warning_not_a_crash() -> None:
     assert [(d.location.line, d.code, d.message) for d in found] == [
         (1, "AQL806", "the code is nested too deeply to read")
     ]
+
+
+def test_keyword_constructor_fix_uses_the_real_class_and_the_meant_attributes() -> None:
+    seed = Path(__file__).parent / "data" / "python" / "seeds"
+    found = lint_text((seed / "sdk_aggregates_invented_class.py").read_text("utf-8"), "s.py")
+    (fix,) = [d.suggestion for d in found if d.code == "AQL801"]
+    assert fix == (
+        "request = ConversationAggregationQuery()\n"
+        "# request.date_range: ConversationAggregationQuery has no such attribute\n"
+        "request.interval = 'PT1H'\n"
+        "request.group_by = ['queue']\n"
+        "request.metrics = ['offerCount', 'handledCount', 'handleTime']"
+    )

@@ -551,11 +551,25 @@ def _names(names: list[str]) -> str:
 
 
 def _keyword_constructor(cls: str, node: ast.Call, target: str | None) -> Finding:
+    """AQL801 with the attribute-style code: the real class (for an invented one, the request
+    model its AQL803 names), each keyword as an attribute, under the name it surely stands
+    for (`group_bys` -> group_by); one the model has not is left as a comment."""
+    model = cls if sdk.model_attributes(cls) is not None else sdk.nearest_model(cls, True)
+    attributes = sdk.model_attributes(model) if model else None
+    written = {k.arg for k in node.keywords if k.arg is not None}
     variable = target or "query"
-    lines = [f"{variable} = {cls}()"]
+    lines = [f"{variable} = {model or cls}()"]
     for keyword in node.keywords:
-        if keyword.arg is not None:
-            lines.append(f"{variable}.{keyword.arg} = {ast.unparse(keyword.value)}")
+        if keyword.arg is None:
+            continue
+        name = keyword.arg
+        if attributes is not None and name not in attributes and model is not None:
+            meant = sdk.meant_attribute(model, name)
+            if meant is None or meant in written:
+                lines.append(f"# {variable}.{name}: {model} has no such attribute")
+                continue
+            name = meant
+        lines.append(f"{variable}.{name} = {ast.unparse(keyword.value)}")
     return Finding(
         "AQL801",
         "",
