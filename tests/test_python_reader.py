@@ -286,3 +286,22 @@ def test_keyword_constructor_fix_uses_the_real_class_and_the_meant_attributes() 
         "request.group_by = ['queue']\n"
         "request.metrics = ['offerCount', 'handledCount', 'handleTime']"
     )
+
+
+def test_a_star_import_and_a_model_kept_on_self() -> None:
+    _py(
+        """\
+        from PureCloudPlatformClientV2 import *
+
+        class Report:
+            def __init__(self, api):
+                self.api = api
+                self.query = UserAggregationQuery()
+                self.query.interval = "2026-10-01T00:00:00Z/2026-10-02T00:00:00Z"
+                self.query.metrics = ["tAgentRoutingStatus", "tOnQueue"]
+
+            def run(self):
+                return self.api.post_analytics_users_aggregates_query(self.query)
+        """,
+        (8, 54, "AQL201"),
+    )

@@ -77,6 +77,7 @@ class _Reader:
         self.built: dict[int, Value] = {}  # a constructor call read once, whatever the path
         self.sent: dict[tuple[int, str | None], PythonBody] = {}
         self.reported: set[int] = set()
+        self.star = False  # `from PureCloudPlatformClientV2 import *`
 
     # -- imports ---------------------------------------------------------------------------
 
@@ -89,6 +90,7 @@ class _Reader:
             elif isinstance(node, ast.ImportFrom) and _is_sdk_module(node.module):
                 for alias in node.names:
                     if alias.name == "*":
+                        self.star = True
                         continue
                     self.sdk_names[alias.asname or alias.name] = alias.name
                     if node.module in {sdk.PACKAGE, f"{sdk.PACKAGE}.models"}:
@@ -171,6 +173,8 @@ class _Reader:
             owner = self.evaluate(target.value, env)
             if isinstance(owner, ModelObject):
                 self._set(owner, target.attr, target, value)
+            elif isinstance(owner, Unknown) and _dotted(target):
+                env.scope[_dotted(target) or ""] = value  # self.query = Query()
             else:
                 self._touch(target.value, env)
         elif isinstance(target, ast.Subscript):
@@ -231,6 +235,9 @@ class _Reader:
             owner = self.evaluate(node.value, env)
             if isinstance(owner, ModelObject) and node.attr in owner.attributes:
                 return owner.attributes[node.attr].value
+            dotted = _dotted(node)  # self.query: a name of its own while self is not known
+            if not isinstance(owner, ModelObject) and dotted and env.get(dotted):
+                return env.get(dotted) or Unknown(node)
             return Unknown(node)
         if isinstance(node, ast.Call):
             return self._call_value(node, env)
@@ -283,6 +290,8 @@ class _Reader:
 
     def _sdk_class(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name):
+            if self.star and sdk.model_attributes(func.id) is not None:
+                return func.id
             return self.sdk_names.get(func.id)
         if isinstance(func, ast.Attribute):
             root = func.value
@@ -451,6 +460,13 @@ def _endpoint_of_class(cls: str) -> tuple[Endpoint | None, str | None]:
 
 def _is_sdk_module(module: str | None) -> bool:
     return module is not None and module.split(".")[0] == sdk.PACKAGE
+
+
+def _dotted(node: ast.Attribute) -> str | None:
+    """`self.query` as one name, for an attribute of a plain name."""
+    if isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
 
 
 def _unpacked(statement: ast.Assign) -> list[tuple[ast.expr, ast.expr]]:
