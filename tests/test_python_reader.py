@@ -305,3 +305,25 @@ def test_a_star_import_and_a_model_kept_on_self() -> None:
         """,
         (8, 54, "AQL201"),
     )
+
+
+def test_del_removes_a_key_and_lower_case_sdk_imports_are_modules() -> None:
+    _py(
+        f"""\
+        import requests
+        from PureCloudPlatformClientV2 import configuration, api_client, WebDeploymentConfig
+        body = {{"interval": "{INTERVAL}", "metrics": ["nOffered"], "groupBys": ["queueId"]}}
+        del body["groupBys"]
+        requests.post("{URL}", json=body)
+        """
+    )
+
+
+def test_every_query_endpoints_sdk_method_is_known_by_its_path_name() -> None:
+    from aggqlint.api import sdk
+    from aggqlint.api.endpoints import all_endpoints
+
+    for endpoint in all_endpoints().values():
+        name = "post_" + endpoint.path.removeprefix("/api/v2/").replace("/", "_")
+        method = sdk.method(name)
+        assert method is not None and method.endpoint == endpoint, name

@@ -97,7 +97,12 @@ def nearest_model(name: str, request_only: bool = False) -> str | None:
 def method(name: str) -> SdkMethod | None:
     entry = _facts()["analytics_methods"].get(name)
     if entry is None:
-        return None
+        # A query endpoint newer than the SDK release the data came from: the SDK names its
+        # method after the verb and the path, so the name is known from the endpoint alone.
+        endpoint = _methods_by_path_name().get(name)
+        if endpoint is None:
+            return None
+        return SdkMethod(name, "POST", endpoint.path, ("body",), ("body",), endpoint.model)
     return SdkMethod(
         name,
         entry["http"],
@@ -127,6 +132,15 @@ def nearest_method(name: str) -> str | None:
 def is_analytics_method_name(name: str) -> bool:
     """A name that looks like an AnalyticsApi call, real or not."""
     return "_analytics_" in name and name.split("_", 1)[0] in {"post", "get", "delete", "put"}
+
+
+@functools.cache
+def _methods_by_path_name() -> dict[str, Endpoint]:
+    """post_analytics_conversations_aggregates_query -> its endpoint, for every query."""
+    return {
+        "post_" + e.path.removeprefix("/api/v2/").replace("/", "_"): e
+        for e in all_endpoints().values()
+    }
 
 
 @functools.cache

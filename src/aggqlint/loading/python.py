@@ -97,7 +97,9 @@ class _Reader:
                         self._check_exported(alias.name, alias)
 
     def _check_exported(self, name: str, where: ast.AST) -> None:
-        if sdk.is_exported(name) or name in {"models", "apis", "rest", "configuration"}:
+        # Only a class name near an analytics model is judged: a lower-case name is a module
+        # or function, and a class far from them may be one a newer SDK release added.
+        if sdk.is_exported(name) or not name[:1].isupper() or not sdk.nearest_model(name):
             return
         nearest = sdk.nearest_model(name, request_only=True) or sdk.nearest_model(name)
         hint = f"; did you mean '{nearest}'?" if nearest else ""
@@ -155,6 +157,9 @@ class _Reader:
                 self._bind(target, value, env)
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
             self._bind(statement.target, self.evaluate(statement.value, env), env)
+        elif isinstance(statement, ast.Delete):
+            for target in statement.targets:
+                self._delete(target, env)
         elif isinstance(statement, ast.AugAssign):
             self._bind(statement.target, Unknown(statement.value), env)
         elif isinstance(statement, ast.For | ast.AsyncFor):
@@ -193,6 +198,26 @@ class _Reader:
             for element in ast.walk(target):
                 if isinstance(element, ast.Name):
                     env.scope[element.id] = Unknown(element)
+
+    def _delete(self, target: ast.expr, env: _Env) -> None:
+        """`del body["filter"]`, `del query.filter`: the key or attribute goes."""
+        if isinstance(target, ast.Name):
+            env.scope.pop(target.id, None)
+            return
+        if not isinstance(target, ast.Subscript | ast.Attribute):
+            return
+        owner = self.evaluate(target.value, env)
+        key = target.slice if isinstance(target, ast.Subscript) else None
+        if (
+            isinstance(owner, DictValue)
+            and isinstance(key, ast.Constant)
+            and key.value in owner.entries
+        ):
+            del owner.entries[key.value]
+        elif isinstance(owner, ModelObject) and isinstance(target, ast.Attribute):
+            owner.attributes.pop(target.attr, None)
+        else:
+            self._touch(target.value, env)
 
     def _touch(self, node: ast.expr, env: _Env) -> None:
         """Something inside a known object changed in a way not followed (`preds[i].value =`,
