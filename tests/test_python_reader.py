@@ -327,3 +327,26 @@ def test_every_query_endpoints_sdk_method_is_known_by_its_path_name() -> None:
         name = "post_" + endpoint.path.removeprefix("/api/v2/").replace("/", "_")
         method = sdk.method(name)
         assert method is not None and method.endpoint == endpoint, name
+
+
+def test_a_body_sent_to_a_url_built_at_run_time_is_not_guessed() -> None:
+    _py(
+        """\
+        import requests
+        def send(kind):
+            body = {"interval": "PT1H", "metrics": ["nOffered"]}
+            requests.post(f"https://x/api/v2/analytics/{kind}/aggregates/query", json=body)
+        """
+    )
+
+
+def test_other_analytics_endpoints_with_a_body_are_left_alone_typos_are_not() -> None:
+    messages = _py(
+        """\
+        import requests
+        requests.post("https://x/api/v2/analytics/reporting/exports", json={"name": "x"})
+        requests.post("https://x/api/v2/analytics/conversation/aggregates/query", json={})
+        """,
+        (3, 15, "AQL020"),
+    )
+    assert "conversations/aggregates" in messages[0]

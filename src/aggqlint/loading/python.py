@@ -428,6 +428,8 @@ class _Reader:
             try:
                 endpoint = resolve_endpoint(path.rstrip("/"))
             except EndpointError as error:
+                if error.code == "AQL022":
+                    return  # a real endpoint that is not a query (exports, settings): not ours
                 self.report(Finding(error.code, "", error.message), url_node)
                 if error.certain and error.suggestion:
                     endpoint = resolve_endpoint(error.suggestion)
@@ -440,6 +442,8 @@ class _Reader:
     ) -> None:
         if endpoint is None and isinstance(value, ModelObject):
             endpoint, model = _endpoint_of_class(value.cls)
+        if endpoint is None:
+            return  # a URL built at run time: which query it is would be a guess
         key = (id(value), endpoint.name if endpoint else None)
         if key not in self.sent:
             self.sent[key] = PythonBody(value, endpoint, model)
