@@ -350,3 +350,21 @@ def test_other_analytics_endpoints_with_a_body_are_left_alone_typos_are_not() ->
         (3, 15, "AQL020"),
     )
     assert "conversations/aggregates" in messages[0]
+
+
+def test_suppression_comments_work_in_python() -> None:
+    _py(
+        f"""\
+        import requests
+        body = {{
+            "interval": "{INTERVAL}",
+            # aggqlint: disable=AQL201 -- newer than the facts
+            "metrics": ["nOffered", "tNewMetric"],
+            "groupBy": ["queueId"],  # aggqlint: disable=AQL202
+            "note": "# aggqlint: disable=AQL200 is text in a string, not a comment",
+        }}
+        requests.post("{URL}", json=body)
+        """,
+        (6, 30, "AQL007"),
+        (7, 5, "AQL200"),
+    )
