@@ -368,3 +368,37 @@ def test_suppression_comments_work_in_python() -> None:
         (6, 30, "AQL007"),
         (7, 5, "AQL200"),
     )
+
+
+def test_a_name_a_loop_rebinds_is_not_read_as_its_first_value() -> None:
+    messages = _py(
+        f"""\
+        import PureCloudPlatformClientV2 as gc
+        def pages(api):
+            body = gc.ConversationQuery()
+            body.interval = "{INTERVAL}"
+            body.paging = gc.PagingSpec()
+            body.paging.page_size = 100
+            page = 1
+            while True:
+                body.paging.page_number = page
+                api.post_analytics_conversations_details_query(body)
+                page += 1
+        """,
+        (9, 35, "AQL807"),
+    )
+    assert "(paging.pageNumber)" in messages[0]
+
+
+def test_append_to_an_attribute_not_set_here_leaves_the_object_open() -> None:
+    # body.user_filters is None in the SDK unless set elsewhere: what the code does to the
+    # object is not followed, so nothing in it (the interval either) is called missing.
+    _py(
+        """\
+        import PureCloudPlatformClientV2 as gc
+        def q(extra):
+            body = gc.UserDetailsQuery()
+            body.user_filters.append(extra)
+            return body
+        """
+    )

@@ -168,6 +168,11 @@ class _Reader:
             for context in statement.items:
                 if context.optional_vars is not None:
                     self._bind(context.optional_vars, Unknown(context.context_expr), env)
+        if isinstance(statement, ast.For | ast.AsyncFor | ast.While):
+            # A name the loop rebinds holds a different value on each pass: where it is read
+            # before the pass binds it again (a page counter), it is not one literal.
+            for name in _rebound(statement):
+                scope[name] = Unknown(statement)
         for block in _blocks(statement):
             self.read_block(block, scope, outer)
 
@@ -246,7 +251,10 @@ class _Reader:
             if isinstance(inner, ast.Constant) and isinstance(inner.value, int | float):
                 return Literal(-inner.value, node)
         if isinstance(node, ast.Name):
-            return env.get(node.id) or Unknown(node)
+            bound = env.get(node.id)
+            if bound is None or isinstance(bound, Unknown):
+                return Unknown(node, bound.text if bound else None)  # placed where it is used
+            return bound
         if isinstance(node, ast.List | ast.Tuple):
             items = [self.evaluate(e, env) for e in node.elts]
             if any(isinstance(e, ast.Starred) for e in node.elts):
@@ -371,6 +379,8 @@ class _Reader:
             owner.grown = True
         elif isinstance(owner, DictValue):
             owner.open = True
+        else:  # query.filters.append(f) on an attribute not set here
+            self._touch(owner_node, env)
         for argument in node.args:
             _mark_nested(self.evaluate(argument, env))
 
@@ -489,6 +499,15 @@ def _endpoint_of_class(cls: str) -> tuple[Endpoint | None, str | None]:
 
 def _is_sdk_module(module: str | None) -> bool:
     return module is not None and module.split(".")[0] == sdk.PACKAGE
+
+
+def _rebound(loop: ast.For | ast.AsyncFor | ast.While) -> set[str]:
+    names: set[str] = set()
+    for statement in loop.body + loop.orelse:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return names
 
 
 def _dotted(node: ast.Attribute) -> str | None:
