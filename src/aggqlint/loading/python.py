@@ -171,8 +171,9 @@ class _Reader:
         if isinstance(statement, ast.For | ast.AsyncFor | ast.While):
             # A name the loop rebinds holds a different value on each pass: where it is read
             # before the pass binds it again (a page counter), it is not one literal.
+            head = statement.test if isinstance(statement, ast.While) else statement.iter
             for name in _rebound(statement):
-                scope[name] = Unknown(statement)
+                scope[name] = Unknown(head)
         for block in _blocks(statement):
             self.read_block(block, scope, outer)
 
