@@ -402,3 +402,12 @@ def test_append_to_an_attribute_not_set_here_leaves_the_object_open() -> None:
             return body
         """
     )
+
+
+def test_an_unknown_analytics_method_of_code_without_the_sdk_is_another_librarys() -> None:
+    _py(
+        """\
+        from tracking import Client  # analytics for another product
+        Client().post_analytics_events({"event": "signup"})
+        """
+    )

@@ -388,6 +388,8 @@ class _Reader:
     def _sdk_send(self, node: ast.Call, func: ast.Attribute, env: _Env) -> None:
         method = sdk.method(func.attr)
         passed = {k.arg for k in node.keywords if k.arg is not None}
+        if method is None and not (self.sdk_names or self.sdk_modules or self.star):
+            return  # another library's post_analytics_...: only code that imports the SDK
         if method is None:
             nearest = sdk.nearest_method(func.attr)
             message = f"AnalyticsApi has no method '{func.attr}'"
