@@ -411,3 +411,30 @@ def test_an_unknown_analytics_method_of_code_without_the_sdk_is_another_librarys
         Client().post_analytics_events({"event": "signup"})
         """
     )
+
+
+def test_a_helper_that_returns_the_body_is_read_with_its_parameters_unknown() -> None:
+    messages = _py(
+        f"""\
+        import requests
+
+        def hourly_body(start, end, queues):
+            return {{
+                "interval": f"{{start}}/{{end}}",
+                "granularity": "PT1H",
+                "groupBy": ["queueId"],
+                "metrics": ["nOffered", "tHandled"],
+                "filter": {{"type": "or", "predicates": queues}},
+            }}
+
+        def send(day, queues):
+            return requests.post("{URL}", json=hourly_body(day, day, queues))
+
+        def send_again(day):
+            return requests.post("{URL}", json=hourly_body(day, day, []))
+        """,
+        (5, 21, "AQL807"),
+        (8, 33, "AQL201"),
+    )
+    assert "(interval, filter.predicates)" in messages[0]
+    assert "did you mean 'tHandle'?" in messages[1]

@@ -54,10 +54,12 @@ class PythonReading:
 def read_python(tree: ast.Module) -> PythonReading:
     reader = _Reader()
     reader.read_imports(tree)
-    module_scope: dict[str, Value] = {}
-    reader.read_block(tree.body, module_scope)
+    reader.helpers = {
+        f.name: f for f in tree.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    reader.read_block(tree.body, reader.module_scope)
     for function in _functions(tree):
-        reader.read_block(function.body, {}, module_scope)
+        reader.read_function(function)
     reader.add_unsent_models()
     return reader.reading
 
@@ -78,6 +80,13 @@ class _Reader:
         self.sent: dict[tuple[int, str | None], PythonBody] = {}
         self.reported: set[int] = set()
         self.star = False  # `from PureCloudPlatformClientV2 import *`
+        self.module_scope: dict[str, Value] = {}
+        # Module-level functions, read once each (at their first call, or after the module):
+        # a call to one stands for what it returns, read with its parameters unknown.
+        self.helpers: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.read_functions: set[int] = set()
+        self.returns: dict[int, Value] = {}
+        self.current: list[int] = []  # the functions being read, innermost last
 
     # -- imports ---------------------------------------------------------------------------
 
@@ -125,6 +134,27 @@ class _Reader:
 
     # -- statements -------------------------------------------------------------------------
 
+    def read_function(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if id(function) in self.read_functions:
+            return
+        self.read_functions.add(id(function))
+        self.current.append(id(function))
+        try:
+            self.read_block(function.body, {}, self.module_scope)
+        finally:
+            self.current.pop()
+
+    def _returned(self, node: ast.Call, env: _Env) -> Value:
+        """What a call to a module-level function returns (read with its parameters
+        unknown, the same value for every call), or Unknown."""
+        function = self.helpers.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is None or id(function) in self.current:
+            return Unknown(node)
+        if env.get(function.name) is not None:
+            return Unknown(node)  # the name is bound to something else here
+        self.read_function(function)
+        return self.returns.get(id(function)) or Unknown(node)
+
     def read_block(
         self,
         statements: list[ast.stmt],
@@ -157,6 +187,13 @@ class _Reader:
                 self._bind(target, value, env)
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
             self._bind(statement.target, self.evaluate(statement.value, env), env)
+        elif isinstance(statement, ast.Return) and self.current and statement.value is not None:
+            returned = self.evaluate(statement.value, env)
+            earlier = self.returns.get(self.current[-1])
+            # Two returns of different things: which one a call gets is not known.
+            self.returns[self.current[-1]] = (
+                returned if earlier is None or earlier is returned else Unknown(statement.value)
+            )
         elif isinstance(statement, ast.Delete):
             for target in statement.targets:
                 self._delete(target, env)
@@ -318,7 +355,7 @@ class _Reader:
                     entry = self.evaluate(keyword.value, env)
                     value.entries[keyword.arg] = DictEntry(keyword, entry)
         else:
-            value = Unknown(node)
+            value = self._returned(node, env)
         self.built[id(node)] = value
         return value
 
