@@ -438,3 +438,20 @@ def test_a_helper_that_returns_the_body_is_read_with_its_parameters_unknown() ->
     )
     assert "(interval, filter.predicates)" in messages[0]
     assert "did you mean 'tHandle'?" in messages[1]
+
+
+def test_urls_built_with_format_or_urljoin() -> None:
+    _py(
+        """\
+        from urllib.parse import urljoin
+        import requests
+        def send(base):
+            requests.post("{}/api/v2/analytics/users/aggregates/query".format(base),
+                          json={"interval": "PT1H", "metrics": ["tAgentRoutingStatus"]})
+            requests.post(urljoin(base, "/api/v2/analytics/queues/observations/query"),
+                          json={"metrics": ["oWaitingg"]})
+        """,
+        (5, 37, "AQL101"),
+        (7, 24, "AQL203"),  # an observation query needs its filter
+        (7, 37, "AQL201"),
+    )

@@ -144,6 +144,17 @@ class _Reader:
         finally:
             self.current.pop()
 
+    def _call_text(self, node: ast.Call, env: _Env) -> str | None:
+        """The text a URL-building call keeps: `"{}/api/v2/...".format(base)` and
+        `urljoin(base, "/api/v2/...")` (for finding the endpoint, never a body value)."""
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return string_text(self.evaluate(func.value, env))
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name == "urljoin" and len(node.args) == 2:
+            return string_text(self.evaluate(node.args[1], env))
+        return None
+
     def _returned(self, node: ast.Call, env: _Env) -> Value:
         """What a call to a module-level function returns (read with its parameters
         unknown, the same value for every call), or Unknown."""
@@ -356,6 +367,8 @@ class _Reader:
                     value.entries[keyword.arg] = DictEntry(keyword, entry)
         else:
             value = self._returned(node, env)
+            if isinstance(value, Unknown) and value.text is None:
+                value.text = self._call_text(node, env)
         self.built[id(node)] = value
         return value
 
