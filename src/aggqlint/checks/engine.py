@@ -221,6 +221,9 @@ def _check_source(
             ):
                 if document.unread and _unread(finding, document):
                     continue  # about a value the code computes: not read, never guessed
+                if finding.pointer in document.notes:  # what the SDK does with the value
+                    note = document.notes[finding.pointer]
+                    finding = replace(finding, message=f"{finding.message} ({note})")
                 findings.append((finding, definition.body_pointer))
         for finding, base in findings:
             diagnostics.append(_locate(finding, base, source, document))

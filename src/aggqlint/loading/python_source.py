@@ -126,6 +126,7 @@ class _Body:
     open: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     seen: set[int] = field(default_factory=set)
+    notes: dict[str, str] = field(default_factory=dict)
 
     def at(self, pointer: str, node: ast.AST, key: ast.AST | None = None) -> None:
         self.positions.values[pointer] = _raw(self.places.span(node))
@@ -197,6 +198,11 @@ class _Body:
             written = self.write(attribute.value, here, known.model)
             if written is None:
                 continue  # the SDK leaves out attributes set to None
+            if _replaced_by_setter(known, written) and not value.by_keywords:
+                self.notes[here] = (
+                    f"the SDK's {known.name} setter sends '{sdk.PLACEHOLDER}' in its place, "
+                    "without a word"
+                )
             if written is not _UNREAD:
                 out[known.json] = written
         return out
@@ -211,6 +217,14 @@ def _raw(span: Span) -> tuple[int, int, int, int, int, int]:
 
 def _node(value: Value) -> ast.AST:
     return value.node
+
+
+def _replaced_by_setter(attribute: sdk.SdkAttribute, written: Any) -> bool:
+    """The SDK's enum setter stores its placeholder for a value it does not know (it compares
+    without case)."""
+    if attribute.enum is None or not isinstance(written, str):
+        return False
+    return written.lower() not in {v.lower() for v in attribute.enum}
 
 
 def _unknown_attribute(cls: str, name: str, pointer: str) -> Finding:
@@ -251,6 +265,7 @@ def _document(index: int, body: PythonBody, places: _Places) -> Document:
         findings=findings,
         endpoint=endpoint,
         unread=unread,
+        notes=writer.notes,
     )
 
 

@@ -109,6 +109,7 @@ class Document:
     # whose values the code computes (not literals: never checked, nor called missing).
     endpoint: str | None = None
     unread: frozenset[str] = frozenset()
+    notes: dict[str, str] = field(default_factory=dict)  # pointer -> said after its findings
 
     @property
     def positions(self) -> PositionMap:
