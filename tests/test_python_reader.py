@@ -455,3 +455,23 @@ def test_urls_built_with_format_or_urljoin() -> None:
         (7, 24, "AQL203"),  # an observation query needs its filter
         (7, 37, "AQL201"),
     )
+
+
+def test_objects_a_loop_fills_are_not_called_incomplete() -> None:
+    _py(
+        f"""\
+        import PureCloudPlatformClientV2 as gc
+        def build(queues):
+            preds = [gc.ConversationAggregateQueryPredicate(), gc.ConversationAggregateQueryPredicate()]
+            for p, q in zip(preds, queues):
+                p.dimension = "queueId"
+                p.value = q
+            query = gc.ConversationAggregationQuery()
+            query.interval = "{INTERVAL}"
+            query.metrics = ["nOffered"]
+            query.filter = gc.ConversationAggregateQueryFilter()
+            query.filter.type = "or"
+            query.filter.predicates = preds
+            return query
+        """
+    )

@@ -212,6 +212,11 @@ class _Reader:
             self._bind(statement.target, Unknown(statement.value), env)
         elif isinstance(statement, ast.For | ast.AsyncFor):
             self._bind(statement.target, Unknown(statement.iter), env)
+            if _changes_things(statement):
+                # `for p in predicates: p.value = ...`: which entry gets what is the loop's.
+                for node in ast.walk(statement.iter):
+                    if isinstance(node, ast.Name):
+                        _open_entries(env.get(node.id))
         elif isinstance(statement, ast.With | ast.AsyncWith):
             for context in statement.items:
                 if context.optional_vars is not None:
@@ -220,8 +225,8 @@ class _Reader:
             # A name the loop rebinds holds a different value on each pass: where it is read
             # before the pass binds it again (a page counter), it is not one literal.
             head = statement.test if isinstance(statement, ast.While) else statement.iter
-            for name in _rebound(statement):
-                scope[name] = Unknown(head)
+            for rebound in _rebound(statement):
+                scope[rebound] = Unknown(head)
         for block in _blocks(statement):
             self.read_block(block, scope, outer)
 
@@ -552,6 +557,22 @@ def _endpoint_of_class(cls: str) -> tuple[Endpoint | None, str | None]:
 
 def _is_sdk_module(module: str | None) -> bool:
     return module is not None and module.split(".")[0] == sdk.PACKAGE
+
+
+def _changes_things(loop: ast.For | ast.AsyncFor) -> bool:
+    """The loop sets attributes or items (of what it iterates over, maybe)."""
+    return any(
+        isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.ctx, ast.Store)
+        for statement in loop.body
+        for node in ast.walk(statement)
+    )
+
+
+def _open_entries(value: Value | None) -> None:
+    items = value.items if isinstance(value, ListValue) else [value]
+    for item in items:
+        if isinstance(item, ModelObject | DictValue):
+            item.open = True
 
 
 def _rebound(loop: ast.For | ast.AsyncFor | ast.While) -> set[str]:
