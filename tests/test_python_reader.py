@@ -461,8 +461,9 @@ def test_objects_a_loop_fills_are_not_called_incomplete() -> None:
     _py(
         f"""\
         import PureCloudPlatformClientV2 as gc
+        from PureCloudPlatformClientV2 import ConversationAggregateQueryPredicate as Pred
         def build(queues):
-            preds = [gc.ConversationAggregateQueryPredicate(), gc.ConversationAggregateQueryPredicate()]
+            preds = [Pred(), Pred()]
             for p, q in zip(preds, queues):
                 p.dimension = "queueId"
                 p.value = q
