@@ -476,3 +476,25 @@ def test_objects_a_loop_fills_are_not_called_incomplete() -> None:
             return query
         """
     )
+
+
+def test_strings_built_only_from_literals_are_literals() -> None:
+    _py(
+        f"""\
+        import requests
+        START, END = "2026-10-01T00:00:00Z", "2026-10-02T00:00:00Z"
+        body = {{"interval": f"{{START}}/{{END}}", "granularity": "PT" + "1D", "metrics": []}}
+        requests.post("{URL}", json=body)
+        """,
+        (3, 54, "AQL110"),
+        (3, 78, "AQL501"),  # the interval, from two literals, is read and fine
+    )
+
+
+def test_social_media_analytics_methods_are_another_apis() -> None:
+    _py(
+        """\
+        import PureCloudPlatformClientV2 as gc
+        gc.SocialMediaApi().post_socialmedia_analytics_aggregates_jobs({"interval": "x"})
+        """
+    )

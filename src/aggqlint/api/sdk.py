@@ -131,7 +131,9 @@ def nearest_method(name: str) -> str | None:
 
 def is_analytics_method_name(name: str) -> bool:
     """A name that looks like an AnalyticsApi call, real or not."""
-    return "_analytics_" in name and name.split("_", 1)[0] in {"post", "get", "delete", "put"}
+    # verb_analytics_...: SocialMediaApi's post_socialmedia_analytics_... is another API's.
+    verb, _, rest = name.partition("_")
+    return verb in {"post", "get", "delete", "put", "patch"} and rest.startswith("analytics_")
 
 
 @functools.cache

@@ -341,7 +341,10 @@ class _Reader:
             if isinstance(owner, DictValue) and isinstance(key, str) and key in owner.entries:
                 return owner.entries[key].value
             return Unknown(node)
-        return Unknown(node, _built_text(node, env, self))
+        text = _built_text(node, env, self)
+        if text is not None and _exact(node, env, self):
+            return Literal(text, node)  # every part a literal string: the value is known
+        return Unknown(node, text)
 
     def _dict(self, node: ast.Dict, env: _Env) -> DictValue:
         value = DictValue({}, node)
@@ -657,6 +660,29 @@ def _dumped(node: ast.expr | None) -> ast.expr | None:
     ):
         return node.args[0]
     return None
+
+
+def _exact(node: ast.expr, env: _Env, reader: _Reader) -> bool:
+    """An f-string or '+' whose parts are all literal strings, with no format spec."""
+    if isinstance(node, ast.JoinedStr):
+        parts = [
+            p.value
+            for p in node.values
+            if isinstance(p, ast.FormattedValue) and p.conversion == -1 and p.format_spec is None
+        ]
+        plain = all(isinstance(p, ast.Constant | ast.FormattedValue) for p in node.values)
+        formatted = [p for p in node.values if isinstance(p, ast.FormattedValue)]
+        return (
+            plain and len(parts) == len(formatted) and all(_is_text(p, env, reader) for p in parts)
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _is_text(node.left, env, reader) and _is_text(node.right, env, reader)
+    return False
+
+
+def _is_text(node: ast.expr, env: _Env, reader: _Reader) -> bool:
+    value = reader.evaluate(node, env)
+    return isinstance(value, Literal) and isinstance(value.value, str)
 
 
 def _built_text(node: ast.expr, env: _Env, reader: _Reader) -> str | None:
