@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from aggqlint.api import sdk
 from aggqlint.api.endpoints import Endpoint, EndpointError, resolve_endpoint
 from aggqlint.diagnostics import Finding
+from aggqlint.loading import python_findings as findings
+from aggqlint.loading import python_shapes as shapes
 from aggqlint.loading.python_values import (
     Attribute,
     DictEntry,
@@ -27,6 +28,8 @@ from aggqlint.loading.python_values import (
     Unknown,
     Value,
     contains,
+    mark_nested,
+    open_entries,
     string_text,
 )
 
@@ -58,16 +61,10 @@ def read_python(tree: ast.Module) -> PythonReading:
         f.name: f for f in tree.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
     }
     reader.read_block(tree.body, reader.module_scope)
-    for function in _functions(tree):
+    for function in shapes.functions(tree):
         reader.read_function(function)
     reader.add_unsent_models()
     return reader.reading
-
-
-def _functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            yield node
 
 
 class _Reader:
@@ -110,21 +107,7 @@ class _Reader:
         # or function, and a class far from them may be one a newer SDK release added.
         if sdk.is_exported(name) or not name[:1].isupper() or not sdk.nearest_model(name):
             return
-        nearest = sdk.nearest_model(name, request_only=True) or sdk.nearest_model(name)
-        hint = f"; did you mean '{nearest}'?" if nearest else ""
-        if nearest in sdk.request_models():
-            names = ", ".join(e.name for e in sdk.request_models()[nearest])
-            hint = f"; the request model of {names} is '{nearest}'"
-        self.report(
-            Finding(
-                "AQL803",
-                "",
-                f"'{name}' is not a class of the Genesys Cloud Python SDK "
-                f"({sdk.PACKAGE} {sdk.sdk_version()}): the import fails{hint}",
-                data={"nearest": nearest},
-            ),
-            where,
-        )
+        self.report(findings.unknown_class(name), where)
 
     def report(self, finding: Finding, where: ast.AST) -> None:
         key = hash((finding.code, finding.message, id(where)))
@@ -185,10 +168,10 @@ class _Reader:
             named = [t.id for t in statement.targets if isinstance(t, ast.Name)]
             if named:
                 env.targets[id(statement.value)] = named[0]
-        for call in _calls(statement):
+        for call in shapes.calls(statement):
             self._read_call(call, env)
         if isinstance(statement, ast.Assign):
-            pairs = _unpacked(statement)
+            pairs = shapes.unpacked(statement)
             if pairs:  # a, b = A(), B()
                 for target, item in pairs:
                     self._bind(target, self.evaluate(item, env), env)
@@ -212,11 +195,11 @@ class _Reader:
             self._bind(statement.target, Unknown(statement.value), env)
         elif isinstance(statement, ast.For | ast.AsyncFor):
             self._bind(statement.target, Unknown(statement.iter), env)
-            if _changes_things(statement):
+            if shapes.changes_things(statement):
                 # `for p in predicates: p.value = ...`: which entry gets what is the loop's.
                 for node in ast.walk(statement.iter):
                     if isinstance(node, ast.Name):
-                        _open_entries(env.get(node.id))
+                        open_entries(env.get(node.id))
         elif isinstance(statement, ast.With | ast.AsyncWith):
             for context in statement.items:
                 if context.optional_vars is not None:
@@ -225,9 +208,9 @@ class _Reader:
             # A name the loop rebinds holds a different value on each pass: where it is read
             # before the pass binds it again (a page counter), it is not one literal.
             head = statement.test if isinstance(statement, ast.While) else statement.iter
-            for rebound in _rebound(statement):
+            for rebound in shapes.rebound(statement):
                 scope[rebound] = Unknown(head)
-        for block in _blocks(statement):
+        for block in shapes.blocks(statement):
             self.read_block(block, scope, outer)
 
     def _bind(self, target: ast.expr, value: Value, env: _Env) -> None:
@@ -237,8 +220,8 @@ class _Reader:
             owner = self.evaluate(target.value, env)
             if isinstance(owner, ModelObject):
                 self._set(owner, target.attr, target, value)
-            elif isinstance(owner, Unknown) and _dotted(target):
-                env.scope[_dotted(target) or ""] = value  # self.query = Query()
+            elif isinstance(owner, Unknown) and shapes.dotted(target):
+                env.scope[shapes.dotted(target) or ""] = value  # self.query = Query()
             else:
                 self._touch(target.value, env)
         elif isinstance(target, ast.Subscript):
@@ -291,7 +274,7 @@ class _Reader:
 
     def _set(self, owner: ModelObject, name: str, where: ast.AST, value: Value) -> None:
         owner.attributes[name] = Attribute(name, where, value)
-        _mark_nested(value)
+        mark_nested(value)
 
     # -- expressions -----------------------------------------------------------------------
 
@@ -314,7 +297,7 @@ class _Reader:
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 return Unknown(node)
             for item in items:
-                _mark_nested(item)
+                mark_nested(item)
             return ListValue(items, node)
         if isinstance(node, ast.Dict):
             return self._dict(node, env)
@@ -322,7 +305,7 @@ class _Reader:
             owner = self.evaluate(node.value, env)
             if isinstance(owner, ModelObject) and node.attr in owner.attributes:
                 return owner.attributes[node.attr].value
-            dotted = _dotted(node)  # self.query: a name of its own while self is not known
+            dotted = shapes.dotted(node)  # self.query: its own name while self is not known
             if not isinstance(owner, ModelObject) and dotted and env.get(dotted):
                 return env.get(dotted) or Unknown(node)
             return Unknown(node)
@@ -341,8 +324,8 @@ class _Reader:
             if isinstance(owner, DictValue) and isinstance(key, str) and key in owner.entries:
                 return owner.entries[key].value
             return Unknown(node)
-        text = _built_text(node, env, self)
-        if text is not None and _exact(node, env, self):
+        text = shapes.built_text(node, lambda e: self.evaluate(e, env))
+        if text is not None and shapes.exact(node, lambda e: self.evaluate(e, env)):
             return Literal(text, node)  # every part a literal string: the value is known
         return Unknown(node, text)
 
@@ -351,7 +334,7 @@ class _Reader:
         for key, item in zip(node.keys, node.values, strict=True):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 entry = self.evaluate(item, env)
-                _mark_nested(entry)
+                mark_nested(entry)
                 value.entries[key.value] = DictEntry(key, entry)
             else:  # **spread or a computed key
                 value.open = True
@@ -413,7 +396,7 @@ class _Reader:
                 self._set(built, keyword.arg, keyword, self.evaluate(keyword.value, env))
         if node.args or node.keywords:
             built.by_keywords = True
-            self.report(_keyword_constructor(cls, node, env.name_of(node)), node.func)
+            self.report(findings.keyword_constructor(cls, node, env.name_of(node)), node.func)
         return built
 
     # -- sends -------------------------------------------------------------------------------
@@ -441,7 +424,7 @@ class _Reader:
         else:  # query.filters.append(f) on an attribute not set here
             self._touch(owner_node, env)
         for argument in node.args:
-            _mark_nested(self.evaluate(argument, env))
+            mark_nested(self.evaluate(argument, env))
 
     def _sdk_send(self, node: ast.Call, func: ast.Attribute, env: _Env) -> None:
         method = sdk.method(func.attr)
@@ -449,31 +432,10 @@ class _Reader:
         if method is None and not (self.sdk_names or self.sdk_modules or self.star):
             return  # another library's post_analytics_...: only code that imports the SDK
         if method is None:
-            nearest = sdk.nearest_method(func.attr)
-            message = f"AnalyticsApi has no method '{func.attr}'"
-            if nearest:
-                real = sdk.method(nearest)
-                message += f"; did you mean '{nearest}'"
-                if real is not None:
-                    message += f" ({real.http} {real.path}, takes {_params(real)})"
-                    extra = sorted(passed - set(real.params) - {"callback"})
-                    if extra:
-                        message += f"; it has no argument {_names(extra)}"
-                message += "?"
-            self.report(Finding("AQL804", "", message, data={"nearest": nearest}), func)
-        else:
-            extra = sorted(passed - set(method.params) - {"callback"})
-            if extra:
-                self.report(
-                    Finding(
-                        "AQL805",
-                        "",
-                        f"{method.name} takes {_params(method)}: {_names(extra)} is not one of "
-                        "its arguments (TypeError before anything is sent)",
-                    ),
-                    func,
-                )
-        body = _argument(node, "body", 0) or next(
+            self.report(findings.unknown_method(func.attr, passed), func)
+        elif passed - set(method.params) - {"callback"}:
+            self.report(findings.method_arguments(method, passed), func)
+        body = shapes.argument(node, "body", 0) or next(
             (k.value for k in node.keywords if k.arg is not None), None
         )
         if body is None:
@@ -485,8 +447,9 @@ class _Reader:
             self._add_body(value, endpoint, model)
 
     def _http_send(self, node: ast.Call, name: str, env: _Env) -> None:
-        url_node = _argument(node, "url", 1 if name == "request" else 0)
-        body_node = _argument(node, "json", -1) or _dumped(_argument(node, "data", -1))
+        url_node = shapes.argument(node, "url", 1 if name == "request" else 0)
+        body_node = shapes.argument(node, "json", -1)
+        body_node = body_node or shapes.dumped(shapes.argument(node, "data", -1))
         if url_node is None or body_node is None:
             return
         url = string_text(self.evaluate(url_node, env))
@@ -560,185 +523,3 @@ def _endpoint_of_class(cls: str) -> tuple[Endpoint | None, str | None]:
 
 def _is_sdk_module(module: str | None) -> bool:
     return module is not None and module.split(".")[0] == sdk.PACKAGE
-
-
-def _changes_things(loop: ast.For | ast.AsyncFor) -> bool:
-    """The loop sets attributes or items (of what it iterates over, maybe)."""
-    return any(
-        isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.ctx, ast.Store)
-        for statement in loop.body
-        for node in ast.walk(statement)
-    )
-
-
-def _open_entries(value: Value | None) -> None:
-    items = value.items if isinstance(value, ListValue) else [value]
-    for item in items:
-        if isinstance(item, ModelObject | DictValue):
-            item.open = True
-
-
-def _rebound(loop: ast.For | ast.AsyncFor | ast.While) -> set[str]:
-    names: set[str] = set()
-    for statement in loop.body + loop.orelse:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-    return names
-
-
-def _dotted(node: ast.Attribute) -> str | None:
-    """`self.query` as one name, for an attribute of a plain name."""
-    if isinstance(node.value, ast.Name):
-        return f"{node.value.id}.{node.attr}"
-    return None
-
-
-def _unpacked(statement: ast.Assign) -> list[tuple[ast.expr, ast.expr]]:
-    """`a, b = x, y`: each name with its own value (a starred or uneven one: not paired)."""
-    (target,) = statement.targets if len(statement.targets) == 1 else (None,)
-    value = statement.value
-    if not isinstance(target, ast.Tuple | ast.List) or not isinstance(value, ast.Tuple):
-        return []
-    if len(target.elts) != len(value.elts) or any(
-        isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)
-    ):
-        return []
-    return list(zip(target.elts, value.elts, strict=True))
-
-
-def _mark_nested(value: Value) -> None:
-    if isinstance(value, ModelObject):
-        value.nested = True
-    elif isinstance(value, ListValue):
-        for item in value.items:
-            _mark_nested(item)
-
-
-def _calls(statement: ast.stmt) -> Iterator[ast.Call]:
-    """The calls a statement makes itself (not those in its nested blocks), in order."""
-    own: list[ast.AST] = []
-    for name, child in ast.iter_fields(statement):
-        if name in {"body", "orelse", "finalbody", "handlers"}:
-            continue
-        own.extend(child if isinstance(child, list) else [child])
-    for root in own:
-        if not isinstance(root, ast.AST):
-            continue
-        for node in ast.walk(root):
-            if isinstance(node, ast.Call):
-                yield node
-
-
-def _blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(statement, name, None)
-        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-            yield block
-    for handler in getattr(statement, "handlers", []) or []:
-        yield handler.body
-    for case in getattr(statement, "cases", []) or []:
-        yield case.body
-
-
-def _argument(node: ast.Call, keyword: str, position: int) -> ast.expr | None:
-    for item in node.keywords:
-        if item.arg == keyword:
-            return item.value
-    if 0 <= position < len(node.args) and not isinstance(node.args[position], ast.Starred):
-        return node.args[position]
-    return None
-
-
-def _dumped(node: ast.expr | None) -> ast.expr | None:
-    """The object of `data=json.dumps(obj)`."""
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute | ast.Name)
-        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) == "dumps"
-        and node.args
-    ):
-        return node.args[0]
-    return None
-
-
-def _exact(node: ast.expr, env: _Env, reader: _Reader) -> bool:
-    """An f-string or '+' whose parts are all literal strings, with no format spec."""
-    if isinstance(node, ast.JoinedStr):
-        parts = [
-            p.value
-            for p in node.values
-            if isinstance(p, ast.FormattedValue) and p.conversion == -1 and p.format_spec is None
-        ]
-        plain = all(isinstance(p, ast.Constant | ast.FormattedValue) for p in node.values)
-        formatted = [p for p in node.values if isinstance(p, ast.FormattedValue)]
-        return (
-            plain and len(parts) == len(formatted) and all(_is_text(p, env, reader) for p in parts)
-        )
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _is_text(node.left, env, reader) and _is_text(node.right, env, reader)
-    return False
-
-
-def _is_text(node: ast.expr, env: _Env, reader: _Reader) -> bool:
-    value = reader.evaluate(node, env)
-    return isinstance(value, Literal) and isinstance(value.value, str)
-
-
-def _built_text(node: ast.expr, env: _Env, reader: _Reader) -> str | None:
-    """The constant parts of an f-string or a '+' of strings, '{}' for the rest."""
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for part in node.values:
-            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                parts.append(part.value)
-            elif isinstance(part, ast.FormattedValue):
-                known = string_text(reader.evaluate(part.value, env))
-                parts.append(known if known is not None else "{}")
-        return "".join(parts)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = string_text(reader.evaluate(node.left, env))
-        right = string_text(reader.evaluate(node.right, env))
-        if left is not None or right is not None:
-            return (left if left is not None else "{}") + (right if right is not None else "{}")
-    return None
-
-
-def _params(method: sdk.SdkMethod) -> str:
-    if method.params == ("body",):
-        return "the body as its one argument"
-    return "(" + ", ".join(method.params) + ")"
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(f"'{n}'" for n in names)
-
-
-def _keyword_constructor(cls: str, node: ast.Call, target: str | None) -> Finding:
-    """AQL801 with the attribute-style code: the real class (for an invented one, the request
-    model its AQL803 names), each keyword as an attribute, under the name it surely stands
-    for (`group_bys` -> group_by); one the model has not is left as a comment."""
-    model = cls if sdk.model_attributes(cls) is not None else sdk.nearest_model(cls, True)
-    attributes = sdk.model_attributes(model) if model else None
-    written = {k.arg for k in node.keywords if k.arg is not None}
-    variable = target or "query"
-    lines = [f"{variable} = {model or cls}()"]
-    for keyword in node.keywords:
-        if keyword.arg is None:
-            continue
-        name = keyword.arg
-        if attributes is not None and name not in attributes and model is not None:
-            meant = sdk.meant_attribute(model, name)
-            if meant is None or meant in written:
-                lines.append(f"# {variable}.{name}: {model} has no such attribute")
-                continue
-            name = meant
-        lines.append(f"{variable}.{name} = {ast.unparse(keyword.value)}")
-    return Finding(
-        "AQL801",
-        "",
-        f"{cls}() takes no arguments: the SDK's models raise TypeError for keyword "
-        "arguments; build it empty and set each attribute",
-        suggestion="\n".join(lines),
-        data={"class": cls},
-    )

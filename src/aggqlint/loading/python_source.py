@@ -13,6 +13,7 @@ from typing import Any
 
 from aggqlint.api import sdk
 from aggqlint.diagnostics import Finding, pointer_join
+from aggqlint.loading import python_findings as findings
 from aggqlint.loading.python import MENTIONS, PythonBody, read_python
 from aggqlint.loading.python_values import (
     DictValue,
@@ -23,8 +24,6 @@ from aggqlint.loading.python_values import (
     Value,
 )
 from aggqlint.loading.source import MAX_FILE_BYTES, Document, PositionMap, Source, Span
-
-SHOWN_UNREAD = 3  # paths named in the one info about values the code computes
 
 
 def read_python_source(path: Path, display: str | None = None) -> Source:
@@ -183,7 +182,7 @@ class _Body:
         for name, attribute in value.attributes.items():
             known = attributes.get(name)
             if known is None:
-                self.findings.append(_unknown_attribute(cls or value.cls, name, pointer))
+                self.findings.append(findings.unknown_attribute(cls or value.cls, name, pointer))
                 self.at(pointer_join(pointer, "~python", name), attribute.where)
                 meant = sdk.meant_attribute(cls or value.cls, name)
                 if not value.by_keywords or meant is None or meant in value.attributes:
@@ -227,57 +226,24 @@ def _replaced_by_setter(attribute: sdk.SdkAttribute, written: Any) -> bool:
     return written.lower() not in {v.lower() for v in attribute.enum}
 
 
-def _unknown_attribute(cls: str, name: str, pointer: str) -> Finding:
-    attributes = sdk.model_attributes(cls) or {}
-    snake = sdk.json_to_attribute(cls, name)
-    if snake is not None:
-        # `property` is Python's: that one attribute is pcProperty, not snake_case.
-        style = " (snake_case)" if "_" in snake else ""
-        hint = f"the SDK's attribute for '{name}' is '{snake}'{style}"
-    else:
-        nearest = sdk.nearest_attribute(cls, name)
-        hint = f"did you mean '{nearest}'?" if nearest else ""
-        if not hint:
-            hint = "its attributes: " + ", ".join(sorted(attributes))
-    return Finding(
-        "AQL802",
-        pointer_join(pointer, "~python", name),
-        f"{cls} has no attribute '{name}': the SDK leaves it out of the request without a "
-        f"word; {hint}",
-        data={"attribute": snake},
-    )
-
-
 def _document(index: int, body: PythonBody, places: _Places) -> Document:
     writer = _Body(places)
     root = body.value
     writer.at("", root.node)
     value = writer.write(root, "", body.model)
-    findings = writer.findings
+    found = writer.findings
     if writer.unread:
-        findings.append(_unread_note(writer.unread))
+        found.append(findings.unread_note(writer.unread))
     endpoint = body.endpoint.name if body.endpoint else None
     unread = frozenset(writer.unread) | frozenset(p + "/*" for p in writer.open)
     return Document(
         index,
         value,
         writer.positions,
-        findings=findings,
+        findings=found,
         endpoint=endpoint,
         unread=unread,
         notes=writer.notes,
-    )
-
-
-def _unread_note(unread: list[str]) -> Finding:
-    first = sorted(set(unread), key=unread.index)
-    names = ", ".join(p.lstrip("/").replace("/", ".") or "(body)" for p in first[:SHOWN_UNREAD])
-    more = f" and {len(first) - SHOWN_UNREAD} more" if len(first) > SHOWN_UNREAD else ""
-    return Finding(
-        "AQL807",
-        first[0],
-        f"{len(first)} value(s) of this query are computed by the code ({names}{more}): "
-        "not checked (aggqlint reads literals only)",
     )
 
 

@@ -90,3 +90,18 @@ def contains(value: Value, target: ModelObject) -> bool:
         elif isinstance(current, ModelObject):
             stack.extend(a.value for a in current.attributes.values())
     return False
+
+
+def open_entries(value: Value | None) -> None:
+    items = value.items if isinstance(value, ListValue) else [value]
+    for item in items:
+        if isinstance(item, ModelObject | DictValue):
+            item.open = True
+
+
+def mark_nested(value: Value) -> None:
+    if isinstance(value, ModelObject):
+        value.nested = True
+    elif isinstance(value, ListValue):
+        for item in value.items:
+            mark_nested(item)
