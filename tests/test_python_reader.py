@@ -498,3 +498,16 @@ def test_social_media_analytics_methods_are_another_apis() -> None:
         gc.SocialMediaApi().post_socialmedia_analytics_aggregates_jobs({"interval": "x"})
         """
     )
+
+
+def test_a_real_sdk_class_that_is_no_query_is_never_read_as_its_nearest_query() -> None:
+    _py(
+        """\
+        import PureCloudPlatformClientV2 as gc
+        api = gc.AnalyticsApi()
+        job = gc.ReportingExportJobRequest()
+        job.name = "weekly"
+        job.interval = "last week"
+        api.post_analytics_reporting_exports(job)
+        """
+    )

@@ -513,7 +513,7 @@ class _Env:
 def _endpoint_of_class(cls: str) -> tuple[Endpoint | None, str | None]:
     """The endpoint a request model class belongs to; for a class the SDK does not have, that
     of the request model its AQL803 names (the body is checked as that model)."""
-    if sdk.model_attributes(cls) is None:
+    if sdk.model_attributes(cls) is None and not sdk.is_exported(cls):
         cls = sdk.nearest_model(cls, request_only=True) or cls
     endpoints = sdk.request_models().get(cls)
     if endpoints and len(endpoints) == 1:
