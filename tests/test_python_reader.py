@@ -511,3 +511,21 @@ def test_a_real_sdk_class_that_is_no_query_is_never_read_as_its_nearest_query() 
         api.post_analytics_reporting_exports(job)
         """
     )
+
+
+def test_a_query_model_sent_with_another_querys_method() -> None:
+    messages = _py(
+        f"""\
+        import PureCloudPlatformClientV2 as gc
+        query = gc.ConversationQuery()
+        query.interval = "{INTERVAL}"
+        query.order_by = "conversationStart"
+        gc.AnalyticsApi().post_analytics_conversations_aggregates_query(query)
+        """,
+        (2, 9, "AQL203"),  # the aggregates query's metrics
+        (4, 7, "AQL200"),
+        (5, 65, "AQL805"),
+    )
+    assert (
+        "takes a ConversationAggregationQuery as its body, not a ConversationQuery" in (messages[2])
+    )

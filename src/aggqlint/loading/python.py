@@ -442,6 +442,14 @@ class _Reader:
             return
         value = self.evaluate(body, env)
         endpoint = method.endpoint if method is not None else None
+        if (
+            method is not None
+            and method.body
+            and isinstance(value, ModelObject)
+            and value.cls != method.body
+            and sdk.model_attributes(value.cls) is not None
+        ):
+            self.report(findings.wrong_body_class(method, value.cls), body)
         if isinstance(value, DictValue | ModelObject) and (method is None or method.body):
             model = method.body if method is not None else None
             self._add_body(value, endpoint, model)

@@ -121,3 +121,13 @@ def unread_note(unread: list[str]) -> Finding:
         f"{len(first)} value(s) of this query are computed by the code ({names}{more}): "
         "not checked (aggqlint reads literals only)",
     )
+
+
+def wrong_body_class(method: sdk.SdkMethod, cls: str) -> Finding:
+    return Finding(
+        "AQL805",
+        "",
+        f"{method.name} takes a {method.body} as its body, not a {cls}: the fields of one "
+        "query model are not the other's",
+        data={"expected": method.body},
+    )
