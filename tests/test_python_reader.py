@@ -529,3 +529,14 @@ def test_a_query_model_sent_with_another_querys_method() -> None:
     assert (
         "takes a ConversationAggregationQuery as its body, not a ConversationQuery" in (messages[2])
     )
+
+
+def test_lines_are_pythons_and_the_declared_encoding_is_read(tmp_path: Path) -> None:
+    text = (
+        "# -*- coding: latin-1 -*-\n\x0cimport requests\n"
+        f'requests.post("{URL}", json={{"metrics": ["é"]}})\n'
+    )
+    path = tmp_path / "old.py"
+    path.write_bytes(text.encode("latin-1"))
+    found = run_aggqlint("check", str(path))
+    assert f"{path}:3:" in found.stdout and "AQL201" in found.stdout, found.stdout

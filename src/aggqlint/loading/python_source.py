@@ -6,6 +6,9 @@ with the same rules as YAML and JSON ones."""
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,10 +42,11 @@ def parse_python(data: bytes | str, name: str) -> Source:
     if isinstance(data, bytes):
         if len(data) > MAX_FILE_BYTES:
             return _failed(name, "", f"file is larger than {MAX_FILE_BYTES:,} bytes: not read")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return _failed(name, "", "file is not UTF-8 text: not read")
+        try:  # the encoding its coding comment declares (PEP 263), else UTF-8
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            text = data.decode(encoding)
+        except (SyntaxError, LookupError, UnicodeDecodeError):
+            return _failed(name, "", "file is not text in its declared encoding: not read")
     else:
         text = data
     source = Source(name, text, [], is_python=True)
@@ -89,11 +93,16 @@ def _failed(name: str, text: str, message: str) -> Source:
     return Source(name, text, [], [Finding("AQL806", "", message)], is_python=True)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 class _Places:
     """Spans of AST nodes in the text: ast columns count UTF-8 bytes, Span counts characters."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
+        # Lines as Python numbers them: a form feed or U+2028 (which splitlines breaks at)
+        # is inside a line.
+        self.lines = _LINE.findall(text)
         self.starts = [0]
         for line in self.lines:
             self.starts.append(self.starts[-1] + len(line))
