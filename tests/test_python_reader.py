@@ -540,3 +540,30 @@ def test_lines_are_pythons_and_the_declared_encoding_is_read(tmp_path: Path) -> 
     path.write_bytes(text.encode("latin-1"))
     found = run_aggqlint("check", str(path))
     assert f"{path}:3:" in found.stdout and "AQL201" in found.stdout, found.stdout
+
+
+def test_a_filter_shared_by_two_queries_is_reported_once() -> None:
+    _py(
+        f"""\
+        import PureCloudPlatformClientV2 as gc
+        def run(api):
+            voice = gc.ConversationAggregateQueryPredicate()
+            voice.dimension = "mediatype"
+            voice.value = "voice"
+            only_voice = gc.ConversationAggregateQueryFilter()
+            only_voice.type = "and"
+            only_voice.predicates = [voice]
+            for metric in ("nOffered", "tHandle"):
+                query = gc.ConversationAggregationQuery()
+                query.interval = "{INTERVAL}"
+                query.metrics = ["nOffered"]
+                query.filter = only_voice
+                api.post_analytics_conversations_aggregates_query(query)
+            queued = gc.ConversationAggregationQuery()
+            queued.interval = "{INTERVAL}"
+            queued.metrics = ["nOffered"]
+            queued.filter = only_voice
+            api.post_analytics_conversations_aggregates_query(queued)
+        """,
+        (4, 23, "AQL207"),
+    )

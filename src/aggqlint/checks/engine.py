@@ -229,7 +229,14 @@ def _check_source(
             diagnostics.append(_locate(finding, base, source, document))
         all_findings.extend(f for f, _ in findings)
     diagnostics = _redact(diagnostics, all_findings)
+    if source.is_python:  # a filter object shared by two queries: its findings once
+        diagnostics = list({_said(d): d for d in diagnostics}.values())
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
+
+
+def _said(diagnostic: Diagnostic) -> tuple[str, int | None, int | None, str]:
+    where = diagnostic.location
+    return (diagnostic.code, where.line, where.column, diagnostic.message)
 
 
 def _read_definition(document: Document, hint: str | None) -> ReportDefinition:
