@@ -172,6 +172,17 @@ EQUIVALENT = {
             query.segment_filters = [segment]
             return query
         """,
+    "camelCase attributes, which the SDK leaves out as aggqlint does": """
+        from PureCloudPlatformClientV2 import UserAggregationQuery
+
+        def build():
+            query = UserAggregationQuery()
+            query.interval = "2026-10-01T00:00:00Z/2026-10-02T00:00:00Z"
+            query.metrics = ["tAgentRoutingStatus"]
+            query.groupBy = ["userId"]
+            query.timeZone = "Europe/Berlin"
+            return query
+        """,
     "observation with a dict filter and the one non-snake attribute": """
         from PureCloudPlatformClientV2 import QueueObservationQuery, SegmentDetailQueryPredicate
 
