@@ -183,14 +183,35 @@ EQUIVALENT = {
             query.timeZone = "Europe/Berlin"
             return query
         """,
-    "observation with a dict filter and the one non-snake attribute": """
-        from PureCloudPlatformClientV2 import QueueObservationQuery, SegmentDetailQueryPredicate
+    "observation with a dict filter": """
+        from PureCloudPlatformClientV2 import QueueObservationQuery
 
         def build():
             query = QueueObservationQuery()
             query.filter = {"type": "or", "predicates": [{"dimension": "queueId", "value": "q1"}]}
             query.metrics = ["oWaiting", "oInteracting"]
             query.detail_metrics = ["oWaiting"]
+            return query
+        """,
+    "details with the one attribute not in snake_case (pcProperty)": """
+        from PureCloudPlatformClientV2 import (
+            ConversationQuery,
+            SegmentDetailQueryFilter,
+            SegmentDetailQueryPredicate,
+        )
+
+        def build():
+            label = SegmentDetailQueryPredicate()
+            label.type = "property"
+            label.pcProperty = "customer.tier"
+            label.property_type = "string"
+            label.value = "gold"
+            segments = SegmentDetailQueryFilter()
+            segments.type = "and"
+            segments.predicates = [label]
+            query = ConversationQuery()
+            query.interval = "2026-10-01T00:00:00Z/2026-10-01T06:00:00Z"
+            query.segment_filters = [segments]
             return query
         """,
 }
