@@ -49,6 +49,7 @@ class LintOptions:
     force_exclude: bool = False  # the excludes apply to named files too
     stdin: BinaryIO | None = None  # read for the path "-" (None: the process's stdin)
     stdin_filename: str | None = None  # the name, config and per-file rules for "-"
+    include_python: bool = False  # walked folders give .py files too (named ones always)
 
 
 @dataclass
@@ -88,7 +89,13 @@ def lint_paths(
     are those of the fixed text."""
     options = options or LintOptions()
     result = LintResult(fixing=fixing)
-    inputs = collect_inputs(paths, options.excluded, options.force_exclude, options.stdin_filename)
+    inputs = collect_inputs(
+        paths,
+        options.excluded,
+        options.force_exclude,
+        options.stdin_filename,
+        options.include_python,
+    )
     for item in inputs:
         policy = options.policy_for(item.config_path) if options.policy_for else Policy()
         source = _read(item, options)
@@ -111,6 +118,8 @@ def _fix(checked: CheckedFile, options: LintOptions, walked: bool, fixing: Fixin
     from aggqlint.fixes.apply import fix_text
 
     source = checked.source
+    if source.is_python:
+        return checked  # fixes in Python code are advice: nothing is written into it
 
     def check(text: str) -> list[Diagnostic]:
         again = parse_source(text, source.path, as_json=source.as_json)
@@ -135,6 +144,12 @@ def _settled(checked: CheckedFile) -> list[Diagnostic]:
 
 
 def _read(item: Input, options: LintOptions) -> Source:
+    if item.is_python:
+        from aggqlint.loading.python_source import parse_python, read_python_source
+
+        if item.path is not None:
+            return read_python_source(item.path, item.name)
+        return parse_python((options.stdin or sys.stdin.buffer).read(MAX_FILE_BYTES + 1), item.name)
     if item.path is not None:
         return read_source(item.path, item.name)
     stream = options.stdin or sys.stdin.buffer
@@ -162,7 +177,12 @@ def lint_text(
 ) -> list[Diagnostic]:
     """Lint YAML or JSON text (a report definition or a bare body) without touching disk."""
     as_json = name.lower().endswith(".json")
-    source = parse_source(text, name, as_json=as_json)
+    if name.lower().endswith(".py"):
+        from aggqlint.loading.python_source import parse_python
+
+        source = parse_python(text, name)
+    else:
+        source = parse_source(text, name, as_json=as_json)
     options = options or LintOptions()
     checked = _check_source(source, options, policy or Policy())
     _flag_duplicate_reports(LintResult([checked]))
@@ -173,16 +193,20 @@ def lint_file(path: str | Path, options: LintOptions | None = None) -> list[Diag
     return lint_paths([str(path)], options).diagnostics
 
 
-def lint_payload(
-    body: dict[str, Any], endpoint: str, now: datetime | None = None
-) -> list[Diagnostic]:
-    """Lint a request body built in code; diagnostics carry pointers but no line numbers."""
+def lint_payload(body: Any, endpoint: str, now: datetime | None = None) -> list[Diagnostic]:
+    """Lint a request body built in code, a dict or the Python SDK's model object (read as
+    the SDK serialises it); diagnostics carry pointers but no line numbers."""
     resolved = resolve_endpoint(endpoint)  # EndpointError (a ValueError) for a bad name
+    from aggqlint.api import sdk
+
+    if isinstance(body, dict) or sdk.is_model_object(body):
+        body = sdk.serialise(body)  # SDK model objects, at the top or inside a dict
     findings = _check_body(body, resolved, [], None, now, {}, None) + _document_findings(body)
     out = [
         _diagnostic(f, "", Location("<payload>", None, None, _join("", f.pointer)))
         for f in findings
     ]
+    out = [replace(d, message=sdk.explain_placeholder(d.message)) for d in out]
     # plan places these in the definition's file; where a finding points at a key (an unknown
     # field), it must land where the definition's own check put it, or it shows twice.
     out = [
@@ -202,6 +226,8 @@ def _check_source(
     where = _spanned(Location(source.path), point_span(source.text, *source.error_position))
     for finding in source.findings:
         diagnostics.append(_diagnostic(finding, "", where))
+    for finding, span in source.located:  # Python code's own findings, each at its node
+        diagnostics.append(_diagnostic(finding, "", _spanned(Location(source.path), span)))
     definitions = []
     hint = options.endpoint or policy.endpoint
     # Asked for every rule of every document; None (no select/ignore) lets every rule run
@@ -209,6 +235,7 @@ def _check_source(
     enabled = functools.cache(policy.enabled) if policy.select or policy.ignore else None
     all_findings: list[Finding] = []
     for document in source.documents:
+        hint = document.endpoint or options.endpoint or policy.endpoint
         if document.failure is not None:
             if walked and not hint and _unrelated(document):
                 # A CloudFormation template's `!Ref` found by walking: not ours to refuse.
@@ -243,12 +270,24 @@ def _check_source(
                 definition.is_envelope,
                 enabled,
             ):
+                if document.unread and _unread(finding, document):
+                    continue  # about a value the code computes: not read, never guessed
+                if finding.pointer in document.notes:  # what the SDK does with the value
+                    note = document.notes[finding.pointer]
+                    finding = replace(finding, message=f"{finding.message} ({note})")
                 findings.append((finding, definition.body_pointer))
         for finding, base in findings:
             diagnostics.append(_locate(finding, base, source, document))
         all_findings.extend(f for f, _ in findings)
     diagnostics = _redact(diagnostics, all_findings)
+    if source.is_python:  # a filter object shared by two queries: its findings once
+        diagnostics = list({_said(d): d for d in diagnostics}.values())
     return CheckedFile(source.path, source, definitions, diagnostics, policy)
+
+
+def _said(diagnostic: Diagnostic) -> tuple[str, int | None, int | None, str]:
+    where = diagnostic.location
+    return (diagnostic.code, where.line, where.column, diagnostic.message)
 
 
 def _read_definition(document: Document, hint: str | None) -> ReportDefinition:
@@ -446,6 +485,10 @@ def _locate(finding: Finding, base: str, source: Source, document: Document) -> 
     span = document.positions.span(pointer, finding.at_key)
     where = _spanned(Location(source.path, pointer=pointer, document=document.index), span)
     diagnostic = _diagnostic(finding, base, where)
+    if diagnostic.fix is not None and source.is_python:
+        # The fixes write YAML/JSON; in Python code they are advice, never edits.
+        advice = replace(diagnostic.fix, applicability=Applicability.DISPLAY, changes=(), edits=())
+        return replace(diagnostic, fix=advice)
     if diagnostic.fix is not None and diagnostic.fix.changes:
         from aggqlint.fixes.text import locate_fix
 
@@ -458,6 +501,12 @@ def _locate(finding: Finding, base: str, source: Source, document: Document) -> 
         )
         diagnostic = replace(diagnostic, fix=fix)
     return diagnostic
+
+
+def _unread(finding: Finding, document: Document) -> bool:
+    from aggqlint.loading.python_source import is_unread
+
+    return is_unread(finding, document.unread)
 
 
 def _spanned(location: Location, span: Span) -> Location:

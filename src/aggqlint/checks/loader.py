@@ -11,3 +11,4 @@ declare("AQL007", "AQL011")  # suppress
 declare("AQL009")  # the engine: a rule that failed
 declare("AQL020", "AQL021", "AQL022", "AQL023", "AQL024")  # definition / endpoints
 declare("AQL026")  # lint: a report name used twice
+declare("AQL801", "AQL802", "AQL803", "AQL804", "AQL805", "AQL806", "AQL807")  # python code

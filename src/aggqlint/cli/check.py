@@ -69,6 +69,12 @@ from aggqlint.output import FORMATTERS
     is_flag=True,
     help="Print what --fix would change as a unified diff; write nothing (exit 1 if any).",
 )
+@click.option(
+    "--include-python",
+    is_flag=True,
+    help="Also read *.py files when walking folders (named .py files are always read): "
+    "the query bodies their code builds, with requests or the SDK.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, summary line last.")
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal).")
 def check(
@@ -88,6 +94,7 @@ def check(
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
+    include_python: bool,
     quiet: bool,
     color: bool | None,
 ) -> None:
@@ -108,6 +115,7 @@ def check(
             strict_endpoint=False,
             paths=paths_chosen,
         )
+        options.include_python = include_python
         fixing = Fixing(unsafe=unsafe_fixes) if fix or diff else None
         result = lint_paths(paths, options, fixing)
     except UsageError as err:

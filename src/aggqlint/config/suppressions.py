@@ -62,7 +62,7 @@ def apply_suppressions(
     rules before running them, so a suppression of a skipped code is not called unused."""
     if source.path.lower().endswith(".json") or "aggqlint" not in source.text:
         return Suppressed(list(diagnostics), [])
-    directives, problems = read_directives(source.text)
+    directives, problems = read_directives(source.text, source.is_python)
     if not directives and not problems:
         return Suppressed(list(diagnostics), [])
     used: set[tuple[int, str]] = set()  # (directive index, code)
@@ -110,11 +110,14 @@ def _match(
     return kept, suppressed
 
 
-def read_directives(text: str) -> tuple[list[Directive], list[tuple[int, int, str]]]:
-    """The suppression comments in YAML text, and (line, column, message) for unreadable ones."""
+def read_directives(
+    text: str, python: bool = False
+) -> tuple[list[Directive], list[tuple[int, int, str]]]:
+    """The suppression comments in YAML (or Python) text, and (line, column, message) for
+    unreadable ones."""
     directives: list[Directive] = []
     problems: list[tuple[int, int, str]] = []
-    comments = list(find_comments(text))
+    comments = list(python_comments(text) if python else find_comments(text))
     lines = text.split("\n")  # numbered as find_comments and the YAML marks number them
     skipped = {c.line for c in comments if c.alone}  # comment-only lines hold no content
     for comment in comments:
@@ -201,6 +204,21 @@ def find_comments(text: str) -> Iterator[Comment]:
             text[index : end if end >= 0 else len(text)].rstrip("\r"),
             not text[line_start:index].strip(),
         )
+
+
+def python_comments(text: str) -> Iterator[Comment]:
+    """Every comment in Python code, from its tokens (a '#' in a string is not one)."""
+    import io
+    import tokenize
+
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                line, column = token.start
+                alone = not token.line[:column].strip()
+                yield Comment(line, column + 1, token.string, alone)
+    except (tokenize.TokenError, SyntaxError):
+        return  # the reader reports code that does not parse (AQL806)
 
 
 def _token_spans(text: str) -> tuple[list[tuple[int, int]], int]:

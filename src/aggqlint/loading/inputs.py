@@ -12,6 +12,7 @@ from typing import Any
 from aggqlint.config.globs import Glob
 
 SUFFIXES = (".yaml", ".yml", ".json")
+PYTHON_SUFFIX = ".py"  # walked only with --include-python; a named .py file is always read
 STDIN = "-"  # the path argument that means standard input
 STDIN_NAME = "<stdin>"  # how standard input is shown without --stdin-filename
 _GLOB_CHARACTERS = frozenset("*?[")
@@ -39,6 +40,10 @@ class Input:
     def is_json(self) -> bool:
         return self.config_path.suffix.lower() == ".json"
 
+    @property
+    def is_python(self) -> bool:
+        return self.config_path.suffix.lower() == PYTHON_SUFFIX
+
 
 Excluded = Callable[[Path, bool], bool]  # (path, is_folder) -> skipped by the excludes
 
@@ -48,6 +53,7 @@ def collect_inputs(
     excluded: Excluded | None = None,
     force_exclude: bool = False,
     stdin_filename: str | None = None,
+    include_python: bool = False,
 ) -> list[Input]:
     """The files to check, in the order given. Folders are walked for YAML and JSON files,
     skipping what `excluded` says; named files are checked whatever their suffix, and
@@ -72,11 +78,12 @@ def collect_inputs(
         if path.is_dir():
             if force_exclude and skip(_absolute(path), True):
                 continue
-            walked = list(_walk(path, skip))
+            suffixes = (*SUFFIXES, PYTHON_SUFFIX) if include_python else SUFFIXES
+            walked = list(_walk(path, skip, suffixes))
             if not walked:
                 raise UsageError(
                     f"no YAML or JSON files found in {text} (looked for "
-                    f"{', '.join('*' + s for s in SUFFIXES)}, after excludes); "
+                    f"{', '.join('*' + s for s in suffixes)}, after excludes); "
                     "is the folder name right?"
                 )
             for file in walked:
@@ -114,14 +121,14 @@ def matches_any(globs: Iterable[Glob], relative: str, is_folder: bool) -> bool:
     return any(glob.excludes(relative, is_folder) for glob in globs)
 
 
-def _walk(root: Path, skip: Excluded) -> Iterator[Path]:
+def _walk(root: Path, skip: Excluded, suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[Path]:
     # os.walk does not follow symlinked directories, so a symlink loop cannot trap it.
     for directory, subdirs, files in os.walk(root):
         folder = Path(directory)
         subdirs[:] = sorted(d for d in subdirs if not skip(_absolute(folder / d), True))
         for name in sorted(files):
             path = folder / name
-            if name.lower().endswith(SUFFIXES) and not skip(_absolute(path), False):
+            if name.lower().endswith(suffixes) and not skip(_absolute(path), False):
                 yield path
 
 

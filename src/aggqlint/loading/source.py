@@ -105,6 +105,11 @@ class Document:
     _json_text: str | None = None  # positions are worked out from it when first needed
     failure: LoadFailure | None = None  # set when the document could not be read
     partial: Any = None  # with a failure: the top-level value as far as it was read
+    # A body found in code (loading/python.py): the endpoint its call names, and the pointers
+    # whose values the code computes (not literals: never checked, nor called missing).
+    endpoint: str | None = None
+    unread: frozenset[str] = frozenset()
+    notes: dict[str, str] = field(default_factory=dict)  # pointer -> said after its findings
 
     @property
     def positions(self) -> PositionMap:
@@ -128,6 +133,10 @@ class Source:
     error_position: tuple[int, int] = (1, 1)
     as_json: bool = False  # read as strict JSON (a .json file): fixes are written as JSON
     bom: bool = False  # the bytes began with a UTF-8 BOM (text does not): --fix writes it back
+    # Python source (loading/python.py): findings about the code itself, each at its own
+    # place; fixes are advice (no edits are written into Python).
+    located: list[tuple[Finding, Span]] = field(default_factory=list)
+    is_python: bool = False
 
 
 class _LoadError(Exception):
