@@ -80,11 +80,13 @@ def collect_inputs(
                     "is the folder name right?"
                 )
             for file in walked:
-                add(Input(file, display_path(file), False, file), os.path.realpath(file))
+                real = os.path.realpath(file)
+                add(Input(file, display_path(file, real), False, file), real)
         elif path.exists() or path.is_symlink():
             if force_exclude and skip(_absolute(path), False):
                 continue
-            add(Input(path, display_path(path), True, path), os.path.realpath(path))
+            real = os.path.realpath(path)
+            add(Input(path, display_path(path, real), True, path), real)
         else:
             hint = ""
             if _GLOB_CHARACTERS & set(text):
@@ -130,28 +132,30 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def display_path(path: Path) -> str:
-    """Paths as the user would type them: relative to the working directory when inside it."""
+def display_path(path: Path, real: str | None = None) -> str:
+    """Paths as the user would type them: relative to the working directory when inside it.
+    real: the path's realpath, when the caller has it (resolving is the costly part)."""
     try:
-        return os.path.relpath(path) if not path.is_absolute() or _inside_cwd(path) else str(path)
+        if not path.is_absolute():
+            return os.path.relpath(path)
+        return os.path.relpath(path) if _inside_cwd(path, real) else str(path)
     except ValueError:
         return str(path)
 
 
-def _inside_cwd(path: Path) -> bool:
-    try:
-        path.resolve().relative_to(_resolved_cwd())
-        return True
-    except ValueError:
-        return False
+def _inside_cwd(path: Path, real: str | None) -> bool:
+    # normcase: Windows compares paths without regard to case, as pathlib did here before.
+    resolved = os.path.normcase(real if real is not None else os.path.realpath(path))
+    cwd = os.path.normcase(_resolved_cwd())
+    return resolved == cwd or resolved.startswith(cwd.rstrip(os.sep) + os.sep)
 
 
-def _resolved_cwd() -> Path:
+def _resolved_cwd() -> str:
     # Resolved once per working directory: a run asks for every file it displays.
     cwd = os.getcwd()
     if _CWD[0] != cwd:
-        _CWD[:] = [cwd, Path(cwd).resolve()]
-    return Path(_CWD[1])
+        _CWD[:] = [cwd, os.path.realpath(cwd)]
+    return str(_CWD[1])
 
 
 _CWD: list[Any] = [None, None]
