@@ -159,8 +159,11 @@ def read_source(path: Path, display: str | None = None) -> Source:
                 f"{MAX_FILE_BYTES // 1048576} MB",
             )
         with path.open("rb") as handle:
-            # Never more than the limit, even if the file grows after stat().
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # What stat() said is there, and one byte more to notice a file that grew since;
+            # never more than the limit (asking for the limit would allocate it every time).
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(MAX_FILE_BYTES - len(data) + 1)
     except OSError as exc:
         return _failed(name, "AQL004", f"cannot read file: {exc.strerror or exc}")
     return parse_source(data, name, as_json=path.suffix.lower() == ".json")
