@@ -403,8 +403,16 @@ def load_settings(
         _profile_limits(fixed, cli.profile)
     finder = _ConfigFinder(fixed)
 
+    shared: dict[int, Policy] = {}  # by config: one Policy for every file it applies to alike
+
     def policy_for(path: Path) -> Policy:
-        return _policy(finder.config_for(path), path, cli)
+        config = finder.config_for(path)
+        if config is not None and (config.per_file_ignores or config.endpoints):
+            return _policy(config, path, cli)  # it depends on the file's path
+        key = id(config)
+        if key not in shared:
+            shared[key] = _policy(config, path, cli)
+        return shared[key]
 
     cwd = Path.cwd()  # asked for every file and folder a walk reaches
 
@@ -457,6 +465,8 @@ class _ConfigFinder:
         return self.configs[path]
 
     def discover(self, directory: Path) -> Path | None:
+        if directory in self.nearest:  # the common case: a file beside one already checked
+            return self.nearest[directory]
         walked = []
         found: Path | None = None
         for folder in (directory, *directory.parents):
