@@ -452,12 +452,16 @@ class _ConfigFinder:
         self.fixed = fixed
         self.configs: dict[Path, Config | None] = {}
         self.nearest: dict[Path, Path | None] = {}  # directory -> its config file
+        self.by_folder: dict[str, Config | None] = {}  # directory as text -> its config
 
     def config_for(self, path: Path) -> Config | None:
         if self.fixed is not None:
             return self.fixed
-        config_path = self.discover(Path(os.path.abspath(path)).parent)
-        return self.read(config_path) if config_path else None
+        directory = os.path.dirname(os.path.abspath(path))
+        if directory not in self.by_folder:  # by string: pathlib per file costs more than all this
+            config_path = self.discover(Path(directory))
+            self.by_folder[directory] = self.read(config_path) if config_path else None
+        return self.by_folder[directory]
 
     def read(self, path: Path) -> Config | None:
         if path not in self.configs:

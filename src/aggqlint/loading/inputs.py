@@ -4,6 +4,7 @@ input named, and every file taken once however many times it was reached."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,12 @@ def collect_inputs(
                 add(_stdin_input(stdin_filename), STDIN)
             continue
         path = Path(text)
-        if path.is_dir():
+        try:
+            is_folder = stat.S_ISDIR(os.stat(text).st_mode)  # one system call for both tests
+            exists = True
+        except (OSError, ValueError):
+            is_folder = exists = False
+        if is_folder:
             if force_exclude and skip(_absolute(path), True):
                 continue
             walked = list(_walk(path, skip))
@@ -82,7 +88,7 @@ def collect_inputs(
             for file in walked:
                 real = os.path.realpath(file)
                 add(Input(file, display_path(file, real), False, file), real)
-        elif path.exists() or path.is_symlink():
+        elif exists or path.is_symlink():
             if force_exclude and skip(_absolute(path), False):
                 continue
             real = os.path.realpath(path)
