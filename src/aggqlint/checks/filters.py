@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from aggqlint.checks import RuleContext, run_family
+from aggqlint.checks.context import RuleContext, run_family
 from aggqlint.checks.registry import rule
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join

@@ -69,6 +69,11 @@ from aggqlint.output import FORMATTERS
     is_flag=True,
     help="Print what --fix would change as a unified diff; write nothing (exit 1 if any).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file afresh, and keep nothing in .aggqlint_cache/ (see docs/check.md).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, summary line last.")
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal).")
 def check(
@@ -88,6 +93,7 @@ def check(
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
+    no_cache: bool,
     quiet: bool,
     color: bool | None,
 ) -> None:
@@ -107,6 +113,7 @@ def check(
             overrides,
             strict_endpoint=False,
             paths=paths_chosen,
+            cache=not no_cache,
         )
         fixing = Fixing(unsafe=unsafe_fixes) if fix or diff else None
         result = lint_paths(paths, options, fixing)

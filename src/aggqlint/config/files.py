@@ -50,6 +50,7 @@ _TOP_KEYS = (
     "profiles",
     "exclude",
     "extend-exclude",
+    "cache",
 )
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -89,6 +90,7 @@ class Config:
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     exclude: tuple[Glob, ...] | None = None  # None: inputs.DEFAULT_EXCLUDE
     extend_exclude: tuple[Glob, ...] = ()
+    cache: bool | None = None  # false: check keeps no results between runs
 
     @property
     def name(self) -> str:
@@ -161,7 +163,13 @@ class _Reader:
             profiles=profiles,
             exclude=self.globs(table["exclude"], ("exclude",)) if "exclude" in table else None,
             extend_exclude=self.globs(table.get("extend-exclude", []), ("extend-exclude",)),
+            cache=self.boolean(table["cache"], ("cache",)) if "cache" in table else None,
         )
+
+    def boolean(self, value: Any, key: tuple[str, ...]) -> bool:
+        if not isinstance(value, bool):
+            raise self.error(key, f"must be true or false, not {_toml_type(value)}")
+        return value
 
     def globs(self, value: Any, key: tuple[str, ...]) -> tuple[Glob, ...]:
         if not isinstance(value, list):
@@ -384,6 +392,9 @@ class Settings:
 
     policy_for: Callable[[Path], Policy]
     excluded: Callable[[Path, bool], bool]  # (path, is_folder) -> skip it
+    # Whether the working directory's config lets check keep results between runs (asked
+    # only by check: the config is then read, which plan and the API never need).
+    cache_allowed: Callable[[], bool] = lambda: True
 
 
 def load_settings(
@@ -431,7 +442,11 @@ def load_settings(
             return False
         return matches_any(defaults + config.extend_exclude, relative, is_folder)
 
-    return Settings(policy_for, excluded)
+    def cache_allowed() -> bool:
+        here = finder.config_for(cwd / "-")  # the config that applies in the working directory
+        return here is None or here.cache is not False
+
+    return Settings(policy_for, excluded, cache_allowed)
 
 
 def _cli_globs(values: tuple[str, ...]) -> list[Glob]:

@@ -145,6 +145,14 @@ class _LoadError(Exception):
 def read_source(path: Path, display: str | None = None) -> Source:
     """Read one file. An unreadable or oversized file is a Source with one finding."""
     name = display or str(path)
+    data = read_bytes(path, name)
+    if isinstance(data, Source):
+        return data
+    return parse_source(data, name, as_json=path.suffix.lower() == ".json")
+
+
+def read_bytes(path: Path, name: str) -> bytes | Source:
+    """A file's bytes, or the Source (with one finding) of a file that cannot be read."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):
@@ -166,7 +174,7 @@ def read_source(path: Path, display: str | None = None) -> Source:
                 data += handle.read(MAX_FILE_BYTES - len(data) + 1)
     except OSError as exc:
         return _failed(name, "AQL004", f"cannot read file: {exc.strerror or exc}")
-    return parse_source(data, name, as_json=path.suffix.lower() == ".json")
+    return data
 
 
 def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
