@@ -23,6 +23,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
+_CACHE_DIR = tempfile.mkdtemp(prefix="aggqlint-tests-cache-")
 
 
 def run_aggqlint(
@@ -32,6 +33,8 @@ def run_aggqlint(
     environment = dict(os.environ)
     environment["PYTHONPATH"] = str(SRC) + os.pathsep + environment.get("PYTHONPATH", "")
     environment.pop("GITHUB_ACTIONS", None)
+    # check keeps results between runs: in a folder of the tests' own, not the repository.
+    environment.setdefault("AGGQLINT_CACHE_DIR", _CACHE_DIR)
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "aggqlint", *args],

@@ -383,7 +383,7 @@ def test_config_error_is_exit_2_on_stderr(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.stderr == (
         "aggqlint: pyproject.toml: tool.aggqlint.fail_on: unknown key; did you mean 'fail-on'? "
         "(known: select, ignore, severity, per-file-ignores, endpoints, fail-on, profile, "
-        "profiles, exclude, extend-exclude)\n"
+        "profiles, exclude, extend-exclude, cache)\n"
     )
 
 

@@ -21,7 +21,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(
         REPO,
         source,
-        ignore=shutil.ignore_patterns(".git", ".venv", "*cache*", "build", "dist", "__pycache__"),
+        # The tools' caches (.mypy_cache, .aggqlint_cache, ...), not code named cache.py.
+        ignore=shutil.ignore_patterns(".git", ".venv", ".*_cache", "build", "dist", "__pycache__"),
     )
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],

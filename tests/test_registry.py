@@ -11,12 +11,8 @@ from typing import Any
 
 import pytest
 
-from aggqlint.checks import (
-    RuleContext,
-    filters,
-    registry,
-    schema,
-)
+from aggqlint.checks import filters, registry, schema
+from aggqlint.checks.context import RuleContext
 from aggqlint.checks.engine import LintOptions, lint_payload, lint_text
 from aggqlint.checks.metadata import all_rules
 from aggqlint.config.policy import Policy
@@ -264,7 +260,8 @@ def test_a_failing_schema_adapter_is_one_finding(monkeypatch: pytest.MonkeyPatch
 def test_a_failing_definition_reader_is_one_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     import aggqlint.checks.engine
 
-    monkeypatch.setattr(aggqlint.checks.engine, "read_definition", _boom)
+    # The engine imports the reader where it reads a definition (not at its own import).
+    monkeypatch.setattr(aggqlint.loading.definition, "read_definition", _boom)
     found = [(d.code, d.message) for d in run()]
     assert [code for code, _ in found].count("AQL009") == 2  # one per document
     assert found[0][1].startswith("rule AQL020 (")

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggqlint.api.endpoints import all_endpoints
-from aggqlint.checks import RuleContext, filters
+from aggqlint.checks import filters
+from aggqlint.checks.context import RuleContext
 from aggqlint.checks.engine import LintOptions, lint_payload, lint_text
 from aggqlint.checks.metadata import all_rules
 from aggqlint.diagnostics import Severity

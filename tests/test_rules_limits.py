@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from aggqlint.api import isotime
 from aggqlint.api.endpoints import all_endpoints
-from aggqlint.checks import RuleContext, limits
+from aggqlint.checks import limits
+from aggqlint.checks.context import RuleContext
 from aggqlint.checks.engine import LintOptions, lint_text
 from aggqlint.checks.metadata import all_rules
 from aggqlint.config.policy import Policy

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggqlint.api.endpoints import all_endpoints
-from aggqlint.checks import RuleContext, metrics
+from aggqlint.checks import metrics
+from aggqlint.checks.context import RuleContext
 from aggqlint.diagnostics import Severity
 
 INTERVAL = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from aggqlint.api import isotime, timespans
 from aggqlint.api.endpoints import all_endpoints
-from aggqlint.checks import RuleContext
 from aggqlint.checks import time as timing
+from aggqlint.checks.context import RuleContext
 from aggqlint.checks.engine import LintOptions, lint_text
 from aggqlint.checks.metadata import all_rules
 from aggqlint.config.policy import Policy

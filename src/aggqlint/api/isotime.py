@@ -180,6 +180,8 @@ _UNIT_NAMES = {
 }
 
 
+# Cached: a run reads the same few texts in file after file (values are frozen).
+@lru_cache(maxsize=2048)
 def parse_duration(text: str) -> Duration:
     """Parse an ISO 8601 duration such as ``P1D``, ``PT30M``, ``P1W2D``, ``P1DT12H``, ``PT0.5S``.
 
@@ -302,6 +304,8 @@ _INSTANT = re.compile(
 _INSTANT_FORMAT = "YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]"
 
 
+# Cached: a run reads the same few texts in file after file (values are frozen).
+@lru_cache(maxsize=2048)
 def parse_instant(text: str) -> Instant:
     """Parse an ISO 8601 extended-format timestamp.
 
@@ -458,6 +462,8 @@ _DURATION_ATTEMPT = re.compile(r"[+-]?[Pp][0-9YMWDTHSymwdths.,+-]*", re.ASCII)
 _REPEATING = re.compile(r"[Rr][0-9]*/", re.ASCII)
 
 
+# Cached: a run reads the same few texts in file after file (values are frozen).
+@lru_cache(maxsize=2048)
 def parse_interval(text: str, tz: tzinfo = _UTC) -> Interval:
     """Parse an ``interval`` value; raise :class:`IntervalError` when it is not one.
 

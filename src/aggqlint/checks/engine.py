@@ -8,22 +8,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from aggqlint.api.endpoints import Endpoint, resolve_endpoint
-from aggqlint.checks.metadata import rule
-from aggqlint.checks.registry import Enabled
-from aggqlint.checks.schema import check_body
+from aggqlint.checks.cache import CLOCK_READS, ResultCache
+from aggqlint.checks.cache import Entry as CacheEntry
 from aggqlint.config.policy import Policy
 from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
-from aggqlint.fixes.apply import FixOutcome
 from aggqlint.fixes.model import Applicability, Fix
-from aggqlint.loading.definition import ReportDefinition, read_definition
 from aggqlint.loading.inputs import Input, collect_inputs
 from aggqlint.loading.inputs import (
     UsageError as UsageError,  # raised by lint_paths; callers catch it here
 )
-from aggqlint.loading.relevance import lenient_json, looks_like_report
 from aggqlint.loading.source import (
     MAX_FILE_BYTES,
     Document,
@@ -31,8 +26,17 @@ from aggqlint.loading.source import (
     Span,
     parse_source,
     point_span,
+    read_bytes,
     read_source,
 )
+
+# The checks themselves (schemas, rule families, the time arithmetic) are imported where a
+# file is checked: a run served from the cache never loads them.
+if TYPE_CHECKING:
+    from aggqlint.api.endpoints import Endpoint
+    from aggqlint.checks.registry import Enabled
+    from aggqlint.fixes.apply import FixOutcome
+    from aggqlint.loading.definition import ReportDefinition
 
 # Diagnostics of one code shown per file; the rest become one "... and N more" line, so that a
 # generated file with 10,000 unknown names does not drown its other problems.
@@ -50,6 +54,7 @@ class LintOptions:
     stdin: BinaryIO | None = None  # read for the path "-" (None: the process's stdin)
     stdin_filename: str | None = None  # the name, config and per-file rules for "-"
     include_python: bool = False  # walked folders give .py files too (named ones always)
+    cache: ResultCache | None = None  # results kept between runs (check only); None: off
 
 
 @dataclass
@@ -61,6 +66,8 @@ class CheckedFile:
     policy: Policy
     suppressed: list[Diagnostic] = field(default_factory=list)  # silenced by inline comments
     disk_path: Path | None = None  # the file read; None for standard input
+    # Served from the cache: the report names its definitions have (definitions is empty).
+    cached_reports: list[str] | None = None
     fixed: FixOutcome | None = None  # with fixing on: what the fixes did to the text
 
 
@@ -96,21 +103,79 @@ def lint_paths(
         options.stdin_filename,
         options.include_python,
     )
+    cache = options.cache if fixing is None else None  # --fix works on the parsed files
     for item in inputs:
         policy = options.policy_for(item.config_path) if options.policy_for else Policy()
-        source = _read(item, options)
-        if not item.named and _unrelated_json(item, source, options.endpoint or policy.endpoint):
-            source = Source(source.path, "", [], [_skipped(None)])
-        walked = not item.named
-        checked = _check_source(source, options, policy, walked)
+        # Python files are read afresh: few, and their decoding is their own (PEP 263).
+        if cache is not None and item.path is not None and not item.is_python:
+            checked = _check_cached(item, options, policy, cache)
+        else:
+            checked = _check_input(item, _read(item, options), options, policy)
         if fixing is not None:
-            checked = _fix(checked, options, walked, fixing)
+            checked = _fix(checked, options, not item.named, fixing)
         checked.disk_path = item.path
         result.files.append(checked)
+    _recheck_cached_duplicates(result, inputs, options)
     _flag_duplicate_reports(result)
+    if cache is not None:
+        cache.save()
     for checked in result.files:
         _settle(checked, options.max_repeats)
     return result
+
+
+def _check_input(item: Input, source: Source, options: LintOptions, policy: Policy) -> CheckedFile:
+    if not item.named and _unrelated_json(item, source, options.endpoint or policy.endpoint):
+        source = Source(source.path, "", [], [_skipped(None)])
+    return _check_source(source, options, policy, walked=not item.named)
+
+
+def _check_cached(
+    item: Input, options: LintOptions, policy: Policy, cache: ResultCache
+) -> CheckedFile:
+    """A file's check, from the cache when its bytes and settings were checked before."""
+    assert item.path is not None
+    data = read_bytes(item.path, item.name)
+    if isinstance(data, Source):  # unreadable: nothing to key or keep
+        return _check_input(item, data, options, policy)
+    now = options.now.isoformat() if options.now else None
+    key = cache.key(data, item.name, item.named, item.is_json, options.endpoint, now, policy)
+    entry = cache.get(key)
+    if entry is not None:
+        text = data.decode("utf-8-sig", errors="replace")  # for the inline suppressions
+        source = Source(item.name, text, [], as_json=item.is_json)
+        return CheckedFile(
+            item.name, source, [], entry.diagnostics, policy, cached_reports=entry.reports
+        )
+    clock = CLOCK_READS[0]
+    checked = _check_input(item, parse_source(data, item.name, item.is_json), options, policy)
+    # Not kept: a result that read the clock, and a file holding a secret (the cache must not
+    # copy it to another place on disk, even masked in messages: data may hold it whole).
+    timeless = CLOCK_READS[0] == clock or options.now is not None
+    if timeless and not any(d.code.startswith("AQL70") for d in checked.diagnostics):
+        names = [d.name for d in checked.definitions if d.name]
+        cache.put(key, CacheEntry(checked.diagnostics, names))
+    return checked
+
+
+def _recheck_cached_duplicates(
+    result: LintResult, inputs: list[Input], options: LintOptions
+) -> None:
+    """A report name defined twice needs where each definition is: a file served from the
+    cache has no parsed definitions, so such a file (rare) is checked afresh."""
+    counts: dict[str, int] = {}
+    for checked in result.files:
+        names = checked.cached_reports
+        for name in names if names is not None else [d.name for d in checked.definitions]:
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    for index, checked in enumerate(result.files):
+        names = checked.cached_reports
+        if names is not None and any(counts.get(name, 0) > 1 for name in names):
+            item = inputs[index]
+            fresh = _check_input(item, _read(item, options), options, checked.policy)
+            fresh.disk_path = checked.disk_path
+            result.files[index] = fresh
 
 
 def _fix(checked: CheckedFile, options: LintOptions, walked: bool, fixing: Fixing) -> CheckedFile:
@@ -165,6 +230,8 @@ def _unrelated_json(item: Input, source: Source, hint: str | None) -> bool:
     failed = [d.failure for d in source.documents if d.failure is not None]
     if not failed or failed[0].finding.code != "AQL001":
         return False
+    from aggqlint.loading.relevance import lenient_json, looks_like_report
+
     value = lenient_json(source.text)
     return value is not None and not looks_like_report(value)
 
@@ -196,6 +263,8 @@ def lint_file(path: str | Path, options: LintOptions | None = None) -> list[Diag
 def lint_payload(body: Any, endpoint: str, now: datetime | None = None) -> list[Diagnostic]:
     """Lint a request body built in code, a dict or the Python SDK's model object (read as
     the SDK serialises it); diagnostics carry pointers but no line numbers."""
+    from aggqlint.api.endpoints import resolve_endpoint
+
     resolved = resolve_endpoint(endpoint)  # EndpointError (a ValueError) for a bad name
     from aggqlint.api import sdk
 
@@ -222,6 +291,8 @@ def _check_source(
     """walked: found in a folder, not named; then a document that is neither a report
     definition nor like a query body (a compose file, a CI workflow) is skipped, unless the
     config or --endpoint says what the file's bodies are."""
+    from aggqlint.loading.relevance import looks_like_report
+
     diagnostics: list[Diagnostic] = []
     where = _spanned(Location(source.path), point_span(source.text, *source.error_position))
     for finding in source.findings:
@@ -293,6 +364,7 @@ def _said(diagnostic: Diagnostic) -> tuple[str, int | None, int | None, str]:
 def _read_definition(document: Document, hint: str | None) -> ReportDefinition:
     """The definition, or when reading it fails, one AQL009 and a body left unchecked."""
     from aggqlint.checks import registry
+    from aggqlint.loading.definition import ReportDefinition, read_definition
 
     try:
         return read_definition(document, hint)
@@ -321,6 +393,8 @@ def _envelope_findings(definition: ReportDefinition, enabled: Enabled | None) ->
 def _unrelated(document: Document) -> bool:
     """A syntax problem (a tag aggqlint refuses, say) in a document whose keys read before it
     are no report's or query body's. Size and depth limits (AQL006) are always reported."""
+    from aggqlint.loading.relevance import looks_like_report
+
     partial = document.partial
     if document.failure is None or document.failure.finding.code != "AQL001":
         return False
@@ -441,7 +515,9 @@ def _check_body(
     in_envelope: bool = False,
     enabled: Enabled | None = None,
 ) -> list[Finding]:
-    from aggqlint.checks import RuleContext, registry
+    from aggqlint.checks import registry
+    from aggqlint.checks.context import RuleContext
+    from aggqlint.checks.schema import check_body
 
     served: Any = body  # when the schema check fails, the rules take the body as written
     try:
@@ -531,6 +607,8 @@ def _join(base: str, pointer: str) -> str:
 
 
 def _diagnostic(finding: Finding, base: str, location: Location) -> Diagnostic:
+    from aggqlint.checks.metadata import rule
+
     meta = rule(finding.code)
     fix = finding.fix
     suggestion = finding.suggestion

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from aggqlint.checks import RuleContext, run_family
+from aggqlint.checks.context import RuleContext, run_family
 from aggqlint.checks.registry import rule
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding, pointer_join
@@ -69,7 +69,9 @@ class _Walk:
 def _walk(context: RuleContext) -> _Walk:
     schema = context.endpoint.schema()
     defs: dict[str, Any] = schema.get("$defs", {})
-    filters = list(_filters(context.body, schema, defs))
+    filters = list(_filters(context.body, context.endpoint.name, schema))
+    if not filters:  # most bodies: nothing more to walk
+        return _Walk([], [], [])
     clauses = [clause for part in filters for clause in part.items("clauses", defs)]
     predicates = [
         predicate
@@ -258,19 +260,36 @@ def _matches_nothing(part: _Part) -> Iterator[Finding]:
         )
 
 
-def _filters(body: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any]) -> Iterator[_Part]:
+def _filters(body: dict[str, Any], endpoint: str, schema: dict[str, Any]) -> Iterator[_Part]:
     """Every filter in the body: `filter`, `userFilter`, and the items of detail filter lists."""
-    for prop, spec in schema.get("properties", {}).items():
-        is_list = spec.get("type") == "array"
-        model = _ref(spec.get("items", {}) if is_list else spec)
-        if not model.endswith("Filter") or model not in defs:
-            continue
+    defs: dict[str, Any] = schema.get("$defs", {})
+    for prop, is_list, model in _filter_fields(endpoint, schema):
         value = body.get(prop)
+        if value is None:
+            continue
         values = value if is_list and isinstance(value, list) else [value]
         for index, item in enumerate(values):
             pointer = pointer_join("", prop, index) if is_list else pointer_join("", prop)
             if isinstance(item, dict):
                 yield _Part(pointer, item, model, defs[model])
+
+
+_FILTER_FIELDS: dict[str, tuple[tuple[str, bool, str], ...]] = {}
+
+
+def _filter_fields(endpoint: str, schema: dict[str, Any]) -> tuple[tuple[str, bool, str], ...]:
+    """(field, is a list, filter model) of the endpoint's request model: read from its schema
+    once per endpoint, not for every body."""
+    if endpoint not in _FILTER_FIELDS:
+        defs: dict[str, Any] = schema.get("$defs", {})
+        found = []
+        for prop, spec in schema.get("properties", {}).items():
+            is_list = spec.get("type") == "array"
+            model = _ref(spec.get("items", {}) if is_list else spec)
+            if model.endswith("Filter") and model in defs:
+                found.append((prop, is_list, model))
+        _FILTER_FIELDS[endpoint] = tuple(found)
+    return _FILTER_FIELDS[endpoint]
 
 
 def _ref(spec: dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ from aggqlint.api import isotime
 from aggqlint.api import timespans as timing
 from aggqlint.api.isotime import Duration
 from aggqlint.api.timespans import Span
-from aggqlint.checks import RuleContext, run_family
+from aggqlint.checks.context import RuleContext, run_family
 from aggqlint.checks.registry import Option, rule
 from aggqlint.config.policy import limit_for
 from aggqlint.data import load_yaml

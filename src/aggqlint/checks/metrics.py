@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from aggqlint.api import vocabulary as catalog
-from aggqlint.checks import RuleContext, run_family
+from aggqlint.checks.context import RuleContext, run_family
 from aggqlint.checks.filters import number
 from aggqlint.checks.registry import rule
 from aggqlint.data import load_yaml

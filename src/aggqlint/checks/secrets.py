@@ -140,34 +140,53 @@ _Path = tuple[Any, str | int] | None
 def check_document(document: Any) -> Iterator[Finding]:
     """Findings with pointers relative to the document (or payload) given."""
     patterns = _patterns()
-    for path, key, value, is_key in _walk(document):
+    for path, key, value, is_key in _candidates(patterns, document):
         finding = _judge(patterns, path, key, value, is_key)
         if finding is not None:
             yield finding
 
 
-def _walk(document: Any) -> Iterator[tuple[_Path, str | None, Any, bool]]:
+def _candidates(
+    patterns: _Patterns, document: Any
+) -> Iterator[tuple[_Path, str | None, Any, bool]]:
     """(path, key the value sits under, value, is the value that key itself) for every
-    scalar and every mapping key. Iterative, and each container once: a payload built in code
-    may be deeper than the stack or share (even contain) itself."""
+    mapping key and scalar that could hold a secret: text long enough for one, or any value
+    under a credential's name. The rest (most values: names, numbers, short ids) is passed
+    over here, not judged one by one. Iterative, and each container once: a payload built in
+    code may be deeper than the stack or share (even contain) itself."""
     seen: set[int] = set()
     stack: list[tuple[_Path, str | None, Any]] = [(None, None, document)]
+    shortest = _SHORTEST_SUSPECT
     while stack:
         path, key, value = stack.pop()
-        if isinstance(value, dict | list):
+        if isinstance(value, dict):
             if id(value) in seen:
                 continue
             seen.add(id(value))
-            if isinstance(value, dict):
-                children = [(str(k), v) for k, v in value.items()]
-                for name, child in reversed(children):
-                    child_path = (path, name)
+            for name, child in reversed([(str(k), v) for k, v in value.items()]):
+                child_path = (path, name)
+                if len(name) >= shortest:
                     yield child_path, name, name, True
+                if isinstance(child, dict | list):
                     stack.append((child_path, name, child))
-            else:
-                for index in reversed(range(len(value))):
-                    stack.append(((path, index), key, value[index]))
-        else:
+                elif (isinstance(child, str) and len(child) >= shortest) or (
+                    child is not None and _is_credential_name(patterns, name)
+                ):
+                    yield child_path, name, child, False
+        elif isinstance(value, list):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            under = key is not None and _is_credential_name(patterns, key)
+            for index in reversed(range(len(value))):
+                item = value[index]
+                if isinstance(item, dict | list):
+                    stack.append(((path, index), key, item))
+                elif (isinstance(item, str) and len(item) >= shortest) or (
+                    under and item is not None
+                ):
+                    yield (path, index), key, item, False
+        elif value is not None:  # the document itself is a scalar
             yield path, key, value, False
 
 

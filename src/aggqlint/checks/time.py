@@ -35,7 +35,7 @@ from aggqlint.api.timespans import (
     zone_label,
     zone_name,
 )
-from aggqlint.checks import RuleContext, run_family
+from aggqlint.checks.context import RuleContext, run_family
 from aggqlint.checks.registry import rule
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import Finding
@@ -100,7 +100,7 @@ def end_before_midnight(context: RuleContext) -> Iterator[Finding]:
 @rule("AQL108")
 def interval_in_future(context: RuleContext) -> Iterator[Finding]:
     for span in _forward(context):
-        yield from _future(span, context.moment)
+        yield from _future(span, context)
 
 
 @rule("AQL111", "AQL112")
@@ -337,11 +337,12 @@ def _at(body: dict[str, Any], pointer: str) -> Any:
     return value
 
 
-def _future(span: Span, now: datetime) -> Iterator[Finding]:
+def _future(span: Span, context: RuleContext) -> Iterator[Finding]:
     assert span.interval is not None
     end = span.interval.end
-    if end <= now:
+    if not context.is_future(end):
         return
+    now = context.moment
     message = (
         f"{span.label} ends at {isotime.format_instant(end)}, after now "
         f"({isotime.format_instant(now)}): there is no data yet for the rest, so the last "

@@ -75,6 +75,11 @@ from aggqlint.output import FORMATTERS
     help="Also read *.py files when walking folders (named .py files are always read): "
     "the query bodies their code builds, with requests or the SDK.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file afresh, and keep nothing in .aggqlint_cache/ (see docs/check.md).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors, summary line last.")
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal).")
 def check(
@@ -95,6 +100,7 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     include_python: bool,
+    no_cache: bool,
     quiet: bool,
     color: bool | None,
 ) -> None:
@@ -114,6 +120,7 @@ def check(
             overrides,
             strict_endpoint=False,
             paths=paths_chosen,
+            cache=not no_cache,
         )
         options.include_python = include_python
         fixing = Fixing(unsafe=unsafe_fixes) if fix or diff else None

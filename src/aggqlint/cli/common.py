@@ -118,11 +118,13 @@ def lint_options(
     *,
     strict_endpoint: bool = True,
     paths: PathOptions | None = None,
+    cache: bool = False,
 ) -> LintOptions:
     """What check, plan and submit lint with, from the definition options. A bad --endpoint
     is a usage error; with strict_endpoint off, one that surely names a known endpoint (a
-    path missing /query) is instead reported on each body, which is still checked. A bad
-    config or profile raises lint.UsageError (exit 2)."""
+    path missing /query) is instead reported on each body, which is still checked. cache:
+    keep results between runs, unless the config says not to (check's). A bad config or
+    profile raises lint.UsageError (exit 2)."""
     from aggqlint.api.endpoints import EndpointError, resolve_endpoint
     from aggqlint.checks.engine import LintOptions
     from aggqlint.config.files import load_settings
@@ -135,7 +137,14 @@ def lint_options(
                 raise click.BadParameter(err.message, param_hint="--endpoint") from None
     paths = paths or PathOptions()
     settings = load_settings(config_path, overrides, paths.exclude)
+    kept = None
+    if cache and settings.cache_allowed():
+        from aggqlint.checks.cache import ResultCache
+
+        # AGGQLINT_CACHE_DIR: where a CI job keeps it between runs; else the working folder.
+        kept = ResultCache(Path(os.environ.get("AGGQLINT_CACHE_DIR") or Path.cwd()))
     return LintOptions(
+        cache=kept,
         endpoint=endpoint,
         now=parse_now(now_text),
         policy_for=settings.policy_for,

@@ -50,6 +50,7 @@ _TOP_KEYS = (
     "profiles",
     "exclude",
     "extend-exclude",
+    "cache",
 )
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -89,6 +90,7 @@ class Config:
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     exclude: tuple[Glob, ...] | None = None  # None: inputs.DEFAULT_EXCLUDE
     extend_exclude: tuple[Glob, ...] = ()
+    cache: bool | None = None  # false: check keeps no results between runs
 
     @property
     def name(self) -> str:
@@ -161,7 +163,13 @@ class _Reader:
             profiles=profiles,
             exclude=self.globs(table["exclude"], ("exclude",)) if "exclude" in table else None,
             extend_exclude=self.globs(table.get("extend-exclude", []), ("extend-exclude",)),
+            cache=self.boolean(table["cache"], ("cache",)) if "cache" in table else None,
         )
+
+    def boolean(self, value: Any, key: tuple[str, ...]) -> bool:
+        if not isinstance(value, bool):
+            raise self.error(key, f"must be true or false, not {_toml_type(value)}")
+        return value
 
     def globs(self, value: Any, key: tuple[str, ...]) -> tuple[Glob, ...]:
         if not isinstance(value, list):
@@ -384,6 +392,9 @@ class Settings:
 
     policy_for: Callable[[Path], Policy]
     excluded: Callable[[Path, bool], bool]  # (path, is_folder) -> skip it
+    # Whether the working directory's config lets check keep results between runs (asked
+    # only by check: the config is then read, which plan and the API never need).
+    cache_allowed: Callable[[], bool] = lambda: True
 
 
 def load_settings(
@@ -403,8 +414,16 @@ def load_settings(
         _profile_limits(fixed, cli.profile)
     finder = _ConfigFinder(fixed)
 
+    shared: dict[int, Policy] = {}  # by config: one Policy for every file it applies to alike
+
     def policy_for(path: Path) -> Policy:
-        return _policy(finder.config_for(path), path, cli)
+        config = finder.config_for(path)
+        if config is not None and (config.per_file_ignores or config.endpoints):
+            return _policy(config, path, cli)  # it depends on the file's path
+        key = id(config)
+        if key not in shared:
+            shared[key] = _policy(config, path, cli)
+        return shared[key]
 
     cwd = Path.cwd()  # asked for every file and folder a walk reaches
 
@@ -423,7 +442,11 @@ def load_settings(
             return False
         return matches_any(defaults + config.extend_exclude, relative, is_folder)
 
-    return Settings(policy_for, excluded)
+    def cache_allowed() -> bool:
+        here = finder.config_for(cwd / "-")  # the config that applies in the working directory
+        return here is None or here.cache is not False
+
+    return Settings(policy_for, excluded, cache_allowed)
 
 
 def _cli_globs(values: tuple[str, ...]) -> list[Glob]:
@@ -444,12 +467,16 @@ class _ConfigFinder:
         self.fixed = fixed
         self.configs: dict[Path, Config | None] = {}
         self.nearest: dict[Path, Path | None] = {}  # directory -> its config file
+        self.by_folder: dict[str, Config | None] = {}  # directory as text -> its config
 
     def config_for(self, path: Path) -> Config | None:
         if self.fixed is not None:
             return self.fixed
-        config_path = self.discover(Path(os.path.abspath(path)).parent)
-        return self.read(config_path) if config_path else None
+        directory = os.path.dirname(os.path.abspath(path))
+        if directory not in self.by_folder:  # by string: pathlib per file costs more than all this
+            config_path = self.discover(Path(directory))
+            self.by_folder[directory] = self.read(config_path) if config_path else None
+        return self.by_folder[directory]
 
     def read(self, path: Path) -> Config | None:
         if path not in self.configs:
@@ -457,6 +484,8 @@ class _ConfigFinder:
         return self.configs[path]
 
     def discover(self, directory: Path) -> Path | None:
+        if directory in self.nearest:  # the common case: a file beside one already checked
+            return self.nearest[directory]
         walked = []
         found: Path | None = None
         for folder in (directory, *directory.parents):

@@ -4,6 +4,7 @@ input named, and every file taken once however many times it was reached."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,12 @@ def collect_inputs(
                 add(_stdin_input(stdin_filename), STDIN)
             continue
         path = Path(text)
-        if path.is_dir():
+        try:
+            is_folder = stat.S_ISDIR(os.stat(text).st_mode)  # one system call for both tests
+            exists = True
+        except (OSError, ValueError):
+            is_folder = exists = False
+        if is_folder:
             if force_exclude and skip(_absolute(path), True):
                 continue
             suffixes = (*SUFFIXES, PYTHON_SUFFIX) if include_python else SUFFIXES
@@ -87,11 +93,13 @@ def collect_inputs(
                     "is the folder name right?"
                 )
             for file in walked:
-                add(Input(file, display_path(file), False, file), os.path.realpath(file))
-        elif path.exists() or path.is_symlink():
+                real = os.path.realpath(file)
+                add(Input(file, display_path(file, real), False, file), real)
+        elif exists or path.is_symlink():
             if force_exclude and skip(_absolute(path), False):
                 continue
-            add(Input(path, display_path(path), True, path), os.path.realpath(path))
+            real = os.path.realpath(path)
+            add(Input(path, display_path(path, real), True, path), real)
         else:
             hint = ""
             if _GLOB_CHARACTERS & set(text):
@@ -137,28 +145,30 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def display_path(path: Path) -> str:
-    """Paths as the user would type them: relative to the working directory when inside it."""
+def display_path(path: Path, real: str | None = None) -> str:
+    """Paths as the user would type them: relative to the working directory when inside it.
+    real: the path's realpath, when the caller has it (resolving is the costly part)."""
     try:
-        return os.path.relpath(path) if not path.is_absolute() or _inside_cwd(path) else str(path)
+        if not path.is_absolute():
+            return os.path.relpath(path)
+        return os.path.relpath(path) if _inside_cwd(path, real) else str(path)
     except ValueError:
         return str(path)
 
 
-def _inside_cwd(path: Path) -> bool:
-    try:
-        path.resolve().relative_to(_resolved_cwd())
-        return True
-    except ValueError:
-        return False
+def _inside_cwd(path: Path, real: str | None) -> bool:
+    # normcase: Windows compares paths without regard to case, as pathlib did here before.
+    resolved = os.path.normcase(real if real is not None else os.path.realpath(path))
+    cwd = os.path.normcase(_resolved_cwd())
+    return resolved == cwd or resolved.startswith(cwd.rstrip(os.sep) + os.sep)
 
 
-def _resolved_cwd() -> Path:
+def _resolved_cwd() -> str:
     # Resolved once per working directory: a run asks for every file it displays.
     cwd = os.getcwd()
     if _CWD[0] != cwd:
-        _CWD[:] = [cwd, Path(cwd).resolve()]
-    return Path(_CWD[1])
+        _CWD[:] = [cwd, os.path.realpath(cwd)]
+    return str(_CWD[1])
 
 
 _CWD: list[Any] = [None, None]

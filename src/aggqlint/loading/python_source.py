@@ -26,15 +26,21 @@ from aggqlint.loading.python_values import (
     Unknown,
     Value,
 )
-from aggqlint.loading.source import MAX_FILE_BYTES, Document, PositionMap, Source, Span
+from aggqlint.loading.source import (
+    MAX_FILE_BYTES,
+    Document,
+    PositionMap,
+    Source,
+    Span,
+    read_bytes,
+)
 
 
 def read_python_source(path: Path, display: str | None = None) -> Source:
     name = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return _failed(name, "", f"cannot read file: {error.strerror or error}")
+    data = read_bytes(path, name)  # refuses a FIFO or device, and a file over the limit
+    if isinstance(data, Source):
+        return data
     return parse_python(data, name)
 
 

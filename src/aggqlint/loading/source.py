@@ -154,6 +154,14 @@ class _LoadError(Exception):
 def read_source(path: Path, display: str | None = None) -> Source:
     """Read one file. An unreadable or oversized file is a Source with one finding."""
     name = display or str(path)
+    data = read_bytes(path, name)
+    if isinstance(data, Source):
+        return data
+    return parse_source(data, name, as_json=path.suffix.lower() == ".json")
+
+
+def read_bytes(path: Path, name: str) -> bytes | Source:
+    """A file's bytes, or the Source (with one finding) of a file that cannot be read."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):
@@ -168,11 +176,14 @@ def read_source(path: Path, display: str | None = None) -> Source:
                 f"{MAX_FILE_BYTES // 1048576} MB",
             )
         with path.open("rb") as handle:
-            # Never more than the limit, even if the file grows after stat().
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # What stat() said is there, and one byte more to notice a file that grew since;
+            # never more than the limit (asking for the limit would allocate it every time).
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(MAX_FILE_BYTES - len(data) + 1)
     except OSError as exc:
         return _failed(name, "AQL004", f"cannot read file: {exc.strerror or exc}")
-    return parse_source(data, name, as_json=path.suffix.lower() == ".json")
+    return data
 
 
 def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:

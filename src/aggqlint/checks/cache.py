@@ -1,0 +1,233 @@
+"""What checking a file found, kept between runs in `.aggqlint_cache/`: a file whose bytes,
+settings and aggqlint are unchanged is not read and checked again (pre-commit on a big
+repository, CI re-runs, an editor saving).
+
+Safe by construction:
+- JSON only: a planted cache file can say wrong things, never run code.
+- One entry per (aggqlint version, shipped data, the file's name and bytes, its resolved
+  policy, --endpoint, --now): anything else that changes gives another key.
+- A result that read the clock ("now": a future interval, a window that has not ended) is
+  never kept, unless --now fixed the clock (it is then part of the key).
+- A cache that cannot be read, or was written by another aggqlint or for other data, is
+  ignored and rebuilt. Writing is atomic (temp file + rename) and never fails a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from aggqlint.data import data_root
+from aggqlint.diagnostics import Diagnostic, Location, Severity
+from aggqlint.fixes.model import Applicability, Edit, Fix, Position
+
+DIRECTORY = ".aggqlint_cache"
+FORMAT = 1
+# Entries beyond this are dropped, oldest first: a repository's definitions, many times over.
+MAX_ENTRIES = 20_000
+# A file with more diagnostics is not kept: writing and reading them costs about what checking
+# it again does (a generated body with 240,000 unknown names), and they would bloat the cache.
+MAX_DIAGNOSTICS = 1_000
+
+# How many times a check asked for 'now' in this process (checks/context.py counts): the
+# engine compares it before and after checking a file, to know whether its result may be kept.
+CLOCK_READS = [0]
+
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by aggqlint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    diagnostics: list[Diagnostic]  # before suppressions and the policy, as the check found
+    reports: list[str]  # the report names the file defines (duplicates are found across files)
+
+
+class ResultCache:
+    def __init__(self, root: Path) -> None:
+        self.directory = root / DIRECTORY
+        self.path = self.directory / "results.json"
+        self.stamp = _stamp()
+        self.entries: dict[str, Any] = self._load()
+        self.added: dict[str, Any] = {}
+        self.plain: dict[int, tuple[Any, Any]] = {}
+
+    def key(self, data: bytes, *context: Any) -> str:
+        """The entry's key: the file's bytes and everything else its result depends on."""
+        digest = hashlib.sha256(
+            json.dumps([FORMAT, self.stamp, *map(self._plain, context)]).encode()
+        )
+        digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _plain(self, value: Any) -> Any:
+        # A policy is shared by many files (config/files.py): made plain once, not per file.
+        if not dataclasses.is_dataclass(value):
+            return _plain(value)
+        if id(value) not in self.plain:
+            self.plain[id(value)] = (value, _plain(value))  # held: its id stays its own
+        return self.plain[id(value)][1]
+
+    def get(self, key: str) -> Entry | None:
+        raw = self.entries.get(key)
+        if raw is None:
+            return None
+        try:
+            return Entry([_decode(d) for d in raw["diagnostics"]], list(raw["reports"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # an entry of another shape: checked afresh, and written anew
+
+    def put(self, key: str, entry: Entry) -> None:
+        if len(entry.diagnostics) > MAX_DIAGNOSTICS:
+            return
+        try:
+            raw = {
+                "diagnostics": [_encode(d) for d in entry.diagnostics],
+                "reports": entry.reports,
+                "time": int(time.time()),
+            }
+            json.dumps(raw)  # a value JSON cannot hold: the file is simply not kept
+        except (TypeError, ValueError):
+            return
+        self.added[key] = raw
+
+    def save(self) -> None:
+        """Write what this run added (with what is there now: parallel runs add theirs)."""
+        if not self.added:
+            return
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _write_once(self.directory / "CACHEDIR.TAG", _TAG)
+            _write_once(self.directory / ".gitignore", "# created by aggqlint\n*\n")
+            entries = {**self._load(), **self.added}
+            if len(entries) > MAX_ENTRIES:
+                newest = sorted(entries, key=lambda k: entries[k].get("time", 0), reverse=True)
+                entries = {k: entries[k] for k in newest[:MAX_ENTRIES]}
+            document = {"format": FORMAT, "stamp": self.stamp, "entries": entries}
+            handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".results.", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(document, out, separators=(",", ":"))
+                os.replace(temp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            with self.path.open(encoding="utf-8") as handle:
+                document = json.load(handle)
+        except (OSError, ValueError):
+            return {}  # none yet, unreadable or not JSON: rebuilt
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            return {}
+        if document.get("stamp") != self.stamp or not isinstance(document.get("entries"), dict):
+            return {}  # another aggqlint, or other shipped data
+        entries: dict[str, Any] = document["entries"]
+        return entries
+
+
+def _stamp() -> str:
+    """aggqlint's version, its code and its shipped data (names, sizes and times of every
+    file): an editable install whose code changed must not be served old results."""
+    from aggqlint import __version__
+
+    parts = [__version__]
+    roots = {"code": Path(__file__).resolve().parents[1]}
+    roots.update((kind, data_root(kind)) for kind in ("schemas", "rules"))
+    for kind, root in roots.items():
+        for folder, subfolders, files in os.walk(root):
+            # In order, and without what is not code or data (the wheel's data is its own root).
+            subfolders[:] = sorted(d for d in subfolders if d not in ("__pycache__", "_data"))
+            for name in sorted(files):
+                status = os.stat(os.path.join(folder, name))
+                relative = os.path.relpath(os.path.join(folder, name), root)
+                parts.append(f"{kind}/{relative}:{status.st_size}:{status.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _write_once(path: Path, text: str) -> None:
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON that is the same in every run (sets sorted, enums by name)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, set | frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return str(value.name)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _encode(diagnostic: Diagnostic) -> dict[str, Any]:
+    fix = diagnostic.fix
+    return {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity.name,
+        "message": diagnostic.message,
+        "location": dataclasses.asdict(diagnostic.location),
+        "rule": diagnostic.rule,
+        "suggestion": diagnostic.suggestion,
+        "data": diagnostic.data,
+        "fix": None
+        if fix is None
+        else {
+            "applicability": fix.applicability.value,
+            "message": fix.message,
+            "edits": [
+                [dataclasses.astuple(e.start), dataclasses.astuple(e.end), e.content]
+                for e in fix.edits
+            ],
+            "shown": fix.shown,
+            "fragment": fix.fragment,
+        },
+    }
+
+
+def _decode(raw: dict[str, Any]) -> Diagnostic:
+    fix_raw = raw["fix"]
+    fix = None
+    if fix_raw is not None:
+        edits = tuple(
+            Edit(Position(*start), Position(*end), content)
+            for start, end, content in fix_raw["edits"]
+        )
+        fix = Fix(
+            Applicability(fix_raw["applicability"]),
+            fix_raw["message"],
+            edits=edits,
+            shown=fix_raw["shown"],
+            fragment=fix_raw["fragment"],
+        )
+    return Diagnostic(
+        code=raw["code"],
+        severity=Severity[raw["severity"]],
+        message=raw["message"],
+        location=Location(**raw["location"]),
+        rule=raw["rule"],
+        suggestion=raw["suggestion"],
+        data=dict(raw["data"]),
+        fix=fix,
+    )
