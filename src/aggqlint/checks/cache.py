@@ -61,24 +61,20 @@ class ResultCache:
         self.stamp = _stamp()
         self.entries: dict[str, Any] = self._load()
         self.added: dict[str, Any] = {}
-        self.plain: dict[int, tuple[Any, Any]] = {}
+        self.shared: dict[tuple[int, ...], tuple[tuple[Any, ...], bytes]] = {}
 
-    def key(self, data: bytes, *context: Any) -> str:
-        """The entry's key: the file's bytes and everything else its result depends on."""
-        digest = hashlib.sha256(
-            json.dumps([FORMAT, self.stamp, *map(self._plain, context)]).encode()
-        )
+    def key(self, data: bytes, file: tuple[Any, ...], shared: tuple[Any, ...]) -> str:
+        """The entry's key: the file's bytes, what is its own (name, ...), and what it shares
+        with other files (options, its policy), which is made plain once per run."""
+        memo = tuple(id(v) for v in shared)
+        if memo not in self.shared:  # the values are kept too: their ids stay theirs
+            plain = json.dumps([FORMAT, self.stamp, *map(_plain, shared)]).encode()
+            self.shared[memo] = (shared, plain)
+        digest = hashlib.sha256(self.shared[memo][1])
+        digest.update(json.dumps(file).encode())
         digest.update(b"\0")
         digest.update(data)
         return digest.hexdigest()
-
-    def _plain(self, value: Any) -> Any:
-        # A policy is shared by many files (config/files.py): made plain once, not per file.
-        if not dataclasses.is_dataclass(value):
-            return _plain(value)
-        if id(value) not in self.plain:
-            self.plain[id(value)] = (value, _plain(value))  # held: its id stays its own
-        return self.plain[id(value)][1]
 
     def get(self, key: str) -> Entry | None:
         raw = self.entries.get(key)

@@ -138,8 +138,10 @@ def _check_cached(
     data = read_bytes(item.path, item.name)
     if isinstance(data, Source):  # unreadable: nothing to key or keep
         return _check_input(item, data, options, policy)
-    now = options.now.isoformat() if options.now else None
-    key = cache.key(data, item.name, item.named, item.is_json, options.endpoint, now, policy)
+    # The shared part is the same objects for every file (made plain once per run).
+    key = cache.key(
+        data, (item.name, item.named, item.is_json), (options.endpoint, options.now, policy)
+    )
     entry = cache.get(key)
     if entry is not None:
         text = data.decode("utf-8-sig", errors="replace")  # for the inline suppressions

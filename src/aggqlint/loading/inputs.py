@@ -62,9 +62,9 @@ def collect_inputs(
     `a.yaml ./a.yaml`, a symlink) is checked once, under the first name it was reached by."""
     skip = excluded or default_excluded
     found: list[Input] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
 
-    def add(item: Input, identity: str) -> None:
+    def add(item: Input, identity: object) -> None:
         if identity not in seen:
             seen.add(identity)
             found.append(item)
@@ -93,13 +93,11 @@ def collect_inputs(
                     "is the folder name right?"
                 )
             for file in walked:
-                real = os.path.realpath(file)
-                add(Input(file, display_path(file, real), False, file), real)
+                add(Input(file, display_path(file), False, file), _identity(file))
         elif exists or path.is_symlink():
             if force_exclude and skip(_absolute(path), False):
                 continue
-            real = os.path.realpath(path)
-            add(Input(path, display_path(path, real), True, path), real)
+            add(Input(path, display_path(path), True, path), _identity(path))
         else:
             hint = ""
             if _GLOB_CHARACTERS & set(text):
@@ -145,22 +143,35 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def display_path(path: Path, real: str | None = None) -> str:
-    """Paths as the user would type them: relative to the working directory when inside it.
-    real: the path's realpath, when the caller has it (resolving is the costly part)."""
+def _identity(path: Path) -> object:
+    """What makes two paths one file: its device and inode (a symlink, `a/../a`, a folder and
+    a file in it), one system call; a path that cannot be stat()ed, by its resolved text."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return os.path.realpath(path)
+    return (status.st_dev, status.st_ino)
+
+
+def display_path(path: Path) -> str:
+    """Paths as the user would type them: relative to the working directory when inside it."""
     try:
         if not path.is_absolute():
             return os.path.relpath(path)
-        return os.path.relpath(path) if _inside_cwd(path, real) else str(path)
+        return os.path.relpath(path) if _inside_cwd(path) else str(path)
     except ValueError:
         return str(path)
 
 
-def _inside_cwd(path: Path, real: str | None) -> bool:
-    # normcase: Windows compares paths without regard to case, as pathlib did here before.
-    resolved = os.path.normcase(real if real is not None else os.path.realpath(path))
-    cwd = os.path.normcase(_resolved_cwd())
-    return resolved == cwd or resolved.startswith(cwd.rstrip(os.sep) + os.sep)
+def _inside_cwd(path: Path) -> bool:
+    # normcase: Windows compares paths without regard to case. Written inside the working
+    # directory is inside; otherwise the resolved paths decide (a symlinked folder).
+    cwd = os.path.normcase(os.getcwd()).rstrip(os.sep) + os.sep
+    if os.path.normcase(os.path.abspath(path)).startswith(cwd):
+        return True
+    resolved = os.path.normcase(os.path.realpath(path))
+    real_cwd = os.path.normcase(_resolved_cwd())
+    return resolved == real_cwd or resolved.startswith(real_cwd.rstrip(os.sep) + os.sep)
 
 
 def _resolved_cwd() -> str:
