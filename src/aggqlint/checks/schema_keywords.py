@@ -453,6 +453,7 @@ def _unknown_name(
     guess = closest(value, tuple(allowed)) if GUESSES.take() else None
     hint = f"; did you mean '{guess}'?" if guess else f" (`aggqlint catalog {where}` lists them)"
     if known_wrong and right is None:
+        guess = None  # a name known to stand for no single one: a spelling guess would mislead
         hint = f"; no {noun} of that name exists (`aggqlint catalog {where}` lists them)"
     elif known_wrong:
         guess = None
