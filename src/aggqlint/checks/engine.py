@@ -49,6 +49,9 @@ class LintOptions:
     force_exclude: bool = False  # the excludes apply to named files too
     stdin: BinaryIO | None = None  # read for the path "-" (None: the process's stdin)
     stdin_filename: str | None = None  # the name, config and per-file rules for "-"
+    # Standard input is judged as a file found in a folder, not named: a document that is no
+    # report definition or query body is skipped (an editor's buffer: `aggqlint lsp`).
+    stdin_found: bool = False
 
 
 @dataclass
@@ -92,9 +95,9 @@ def lint_paths(
     for item in inputs:
         policy = options.policy_for(item.config_path) if options.policy_for else Policy()
         source = _read(item, options)
-        if not item.named and _unrelated_json(item, source, options.endpoint or policy.endpoint):
+        walked = not item.named or (item.path is None and options.stdin_found)
+        if walked and _unrelated_json(item, source, options.endpoint or policy.endpoint):
             source = Source(source.path, "", [], [_skipped(None)])
-        walked = not item.named
         checked = _check_source(source, options, policy, walked)
         if fixing is not None:
             checked = _fix(checked, options, walked, fixing)

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "plan": "plan:plan",
     "submit": "submit:submit",
     "drift": "drift:drift",
+    "lsp": "lsp:lsp",
 }
 
 
