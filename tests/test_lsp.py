@@ -466,3 +466,32 @@ async def test_a_crash_in_one_request_is_logged_and_the_server_goes_on(
 async def test_shutdown(client: LanguageClient) -> None:
     await client.shutdown_session()
     assert client._server is not None and client._server.returncode == 0
+
+
+async def test_save_checks_again_and_close_clears(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "agents.yaml"
+    await open_document(client, path, BAD)
+    (tmp_path / "aggqlint.toml").write_text('ignore = ["AQL207"]\n')  # unwatched: read on save
+    waiting = client.protocol.wait_for_notification_async(PUBLISH)
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(path.as_uri()))
+    )
+    saved = await asyncio.wait_for(waiting, 30)
+    assert [d.code for d in saved.diagnostics] == ["AQL208"]
+    waiting = client.protocol.wait_for_notification_async(PUBLISH)
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(path.as_uri()))
+    )
+    closed = await asyncio.wait_for(waiting, 30)
+    assert closed.uri == path.as_uri() and list(closed.diagnostics) == []
+
+
+async def test_a_config_that_cannot_be_used_is_said_on_the_file(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / "aggqlint.toml").write_text('select = ["AQL9999"]\n')
+    published = await open_document(client, tmp_path / "agents.yaml", BAD)
+    [only] = published.diagnostics
+    assert only.severity == types.DiagnosticSeverity.Error
+    assert only.message.startswith("aggqlint cannot use its config, so nothing was checked: ")
+    assert "aggqlint.toml: select: unknown rule 'AQL9999'" in only.message

@@ -54,13 +54,19 @@ def code_actions(
                 disable = disable_for_line(uri, lines, diagnostic, shown)
                 if disable is not None:
                     actions.append(disable)
-    # Offered unasked only when there is a safe fix: computing it is a whole check --fix.
-    explicit = bool(only) and wanted(FIX_ALL, only)
-    if explicit or (not only and any(_safe(d) for d in diagnostics)):
+    if fix_all_wanted(only, diagnostics):
         action = fix_all_action(uri, lines, fixed_text())
         if action is not None:
             actions.append(action)
     return actions
+
+
+def fix_all_wanted(only: Sequence[str] | None, diagnostics: list[Diagnostic]) -> bool:
+    """Asked for by kind, or, when no kind is asked for, offered if a safe fix exists: each
+    offer costs a whole check --fix."""
+    if only:
+        return wanted(FIX_ALL, only)
+    return any(_safe(d) for d in diagnostics)
 
 
 def quick_fix(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,7 @@ from aggqlint.lsp.positions import UTF16, Lines
 DEBOUNCE = 0.15  # seconds without a change before a check starts
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class AggqlintServer(LanguageServer):
@@ -63,9 +65,8 @@ class AggqlintServer(LanguageServer):
             if document is None or not checked(document):
                 return
             version, text = document.version, document.source
-            loop = asyncio.get_running_loop()
             path = document_path(document)
-            linted = await loop.run_in_executor(self.worker, linting.lint_buffer, path, text)
+            linted = await self.in_worker(linting.lint_buffer, path, text)
             self.publish(uri, version, text, linted)
         except asyncio.CancelledError:
             raise
@@ -85,12 +86,16 @@ class AggqlintServer(LanguageServer):
             types.PublishDiagnosticsParams(uri=uri, diagnostics=shown, version=version)
         )
 
-    def current(self, document: TextDocument) -> linting.Linted:
+    async def current(self, document: TextDocument) -> linting.Linted:
         """The check of the document's current text: the published one, or a new one."""
         found = self.results.get(document.uri)
         if found is not None and found[0] == document.version and found[1] == document.source:
             return found[2]
-        return linting.lint_buffer(document_path(document), document.source)
+        return await self.in_worker(linting.lint_buffer, document_path(document), document.source)
+
+    async def in_worker(self, function: Callable[..., T], *args: Any) -> T:
+        """function(*args) in the checks' thread: one check at a time, the server answering."""
+        return await asyncio.get_running_loop().run_in_executor(self.worker, function, *args)
 
     def recheck_all(self) -> None:
         for uri in list(self.workspace.text_documents):
@@ -123,13 +128,27 @@ def guarded(fallback: Any) -> Callable[[Handler], Handler]:
     never takes the server down."""
 
     def wrap(handler: Handler) -> Handler:
+        def failed(ls: AggqlintServer) -> Any:
+            ls.log(f"aggqlint: {handler.__name__} failed:\n{traceback.format_exc()}", ERROR)
+            return fallback
+
+        if inspect.iscoroutinefunction(handler):
+
+            @functools.wraps(handler)
+            async def wait(ls: AggqlintServer, params: Any) -> Any:
+                try:
+                    return await handler(ls, params)
+                except Exception:
+                    return failed(ls)
+
+            return cast(Handler, wait)
+
         @functools.wraps(handler)
         def run(ls: AggqlintServer, params: Any) -> Any:
             try:
                 return handler(ls, params)
             except Exception:
-                ls.log(f"aggqlint: {handler.__name__} failed:\n{traceback.format_exc()}", ERROR)
-                return fallback
+                return failed(ls)
 
         return cast(Handler, run)
 
@@ -213,19 +232,26 @@ def did_change_watched_files(ls: AggqlintServer, params: types.DidChangeWatchedF
     ),
 )
 @guarded([])
-def code_action(ls: AggqlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+async def code_action(ls: AggqlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     document = ls.workspace.get_text_document(params.text_document.uri)
     if not checked(document):
         return []
     path = document_path(document)
     text = document.source
+    linted = await ls.current(document)
+    only = params.context.only
+    # check --fix on the text, in the worker, only when the action is wanted (it is a whole
+    # check and fix run); computed here so that code_actions itself stays synchronous.
+    fixed: str | None = None
+    if actions.fix_all_wanted(only, linted.diagnostics):
+        fixed = await ls.in_worker(linting.fix_all, path, text)
     return actions.code_actions(
         document.uri,
         ls.lines(text),
-        ls.current(document).diagnostics,
+        linted.diagnostics,
         params.range,
-        params.context.only,
-        lambda: linting.fix_all(path, text),
+        only,
+        lambda: fixed,
         as_json=(path is not None and path.suffix.lower() == ".json")
         or document.language_id == "json",
         rules_url=ls.rules_url,
