@@ -9,6 +9,8 @@ pytest.importorskip("lsprotocol")  # the `lsp` extra
 
 from lsprotocol import types
 
+from aggqlint.api.endpoints import resolve_endpoint
+from aggqlint.api.vocabulary import vocabulary
 from aggqlint.checks.engine import lint_text
 from aggqlint.lsp.actions import disable_for_line, wanted
 from aggqlint.lsp.context import keys_at
@@ -147,3 +149,45 @@ def test_an_empty_range_covers_the_character_there() -> None:
     assert shown.code == "AQL001"
     assert shown.range.end.character - shown.range.start.character <= 1
     assert shown.severity == types.DiagnosticSeverity.Error
+
+
+def _labels(text: str, line: int, character: int) -> set[str]:
+    from aggqlint.lsp.completion import complete
+
+    found = complete(Lines(text), types.Position(line, character), None)
+    return {item.label for item in found.items}
+
+
+def test_completion_in_a_half_typed_bare_body_infers_its_endpoint() -> None:
+    # No envelope, no config: the body's other names say users/aggregates, even though the
+    # line being typed does not parse.
+    text = (
+        "interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n"
+        "groupBy: [userId]\n"
+        "metrics: [tAgentRoutingStatus, tS\n"
+    )
+    labels = _labels(text, 2, len("metrics: [tAgentRoutingStatus, tS"))
+    users = set(vocabulary(resolve_endpoint("users/aggregates")).query_metrics)
+    assert labels == users
+
+
+def test_completion_of_predicate_dimensions_and_group_by() -> None:
+    text = (
+        "report: r\nendpoint: conversations/aggregates\nquery:\n"
+        "  groupBy: [q\n"
+        "  filter:\n    type: and\n    predicates:\n      - dimension: me\n"
+    )
+    vocab = vocabulary(resolve_endpoint("conversations/aggregates"))
+    assert _labels(text, 3, 14) == set(vocab.group_by)
+    assert _labels(text, 7, 20) == set(vocab.filter_dimensions)
+
+
+def test_hover_on_a_dimension_says_where_it_goes() -> None:
+    from aggqlint.lsp.hover import hover
+
+    text = "report: r\nendpoint: conversations/aggregates\nquery:\n  groupBy: [queueId]\n"
+    found = hover(Lines(text), types.Position(3, 14), None)
+    assert found is not None and isinstance(found.contents, types.MarkupContent)
+    value = found.contents.value
+    assert value.startswith("**queueId**: dimension")
+    assert "In conversations/aggregates: groupBy and filters" in value

@@ -26,7 +26,7 @@ def complete(lines: Lines, position: types.Position, path: Path | None) -> types
         return types.CompletionList(is_incomplete=False, items=[])
     endpoint = None
     if role not in ("endpoint", "time-zone"):
-        endpoint = document_endpoint(lines.text, lines.lines, position.line, path)
+        endpoint = document_endpoint(lines.text, lines.lines, position.line, path, index)
     line = lines.line(position.line)
     typed = prefix_word(line, index)
     start = lines.to_client(position.line + 1, typed.start + 1)

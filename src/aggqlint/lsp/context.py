@@ -142,7 +142,9 @@ def envelope_endpoint(lines: list[str], line: int) -> Endpoint | None:
         return None
 
 
-def document_endpoint(text: str, lines: list[str], line: int, path: Path | None) -> Endpoint | None:
+def document_endpoint(
+    text: str, lines: list[str], line: int, path: Path | None, index: int | None = None
+) -> Endpoint | None:
     """The cursor's document's endpoint: its envelope's `endpoint:`, else the config's
     endpoint map for the file, else the one its fields and names fit (inference)."""
     found = envelope_endpoint(lines, line)
@@ -158,17 +160,38 @@ def document_endpoint(text: str, lines: list[str], line: int, path: Path | None)
             mapped = None
         if mapped:
             return resolve_endpoint(mapped)
-    return _inferred(text, path, line)
+    return _inferred(text, path, line, index)
 
 
-def _inferred(text: str, path: Path | None, line: int) -> Endpoint | None:
+def _inferred(text: str, path: Path | None, line: int, index: int | None) -> Endpoint | None:
+    """The endpoint a bare body's fields and names fit. Half-typed text often does not parse
+    (`metrics: [tAgentRoutingStatus, tS`): then the body is asked with the line being typed
+    cut at the word typed and its brackets closed, then without that line."""
     from aggqlint.loading.definition import infer_endpoint
     from aggqlint.loading.source import parse_source
 
     as_json = path is not None and path.suffix.lower() == ".json"
-    source = parse_source(text, str(path or "<buffer>"), as_json=as_json)
-    for document in source.documents:
-        if isinstance(document.value, dict):
-            endpoint, _ = infer_endpoint(document.value)
+    lines = text.split("\n")
+    start, end = (0, len(lines)) if as_json else document_lines(lines, line)
+    body = lines[start:end]
+    at = line - start
+    attempts = ["\n".join(body)]
+    if 0 <= at < len(body):
+        if index is not None:
+            attempts.append("\n".join([*body[:at], _closed_line(body[at], index), *body[at + 1 :]]))
+        attempts.append("\n".join(body[:at] + body[at + 1 :]))
+    for attempt in attempts:
+        source = parse_source(attempt, str(path or "<buffer>"), as_json=as_json)
+        values = [d.value for d in source.documents if d.failure is None]
+        if values and isinstance(values[0], dict):
+            endpoint, _ = infer_endpoint(values[0])
             return endpoint
     return None
+
+
+def _closed_line(text: str, index: int) -> str:
+    """`metrics: [a, tS` cut before the word being typed, brackets closed: `metrics: [a]`."""
+    kept = text[: prefix_word(text, index).start].rstrip()
+    kept = kept.removesuffix(",").removesuffix('"').rstrip().removesuffix(",")
+    closing = "]" * (kept.count("[") - kept.count("]")) + "}" * (kept.count("{") - kept.count("}"))
+    return kept + closing
