@@ -191,3 +191,14 @@ def test_hover_on_a_dimension_says_where_it_goes() -> None:
     value = found.contents.value
     assert value.startswith("**queueId**: dimension")
     assert "In conversations/aggregates: groupBy and filters" in value
+
+
+def test_completion_in_a_json_report_definition_uses_its_endpoint() -> None:
+    text = (
+        '{\n  "report": "r",\n  "endpoint": "users/aggregates",\n  "query": {\n'
+        '    "interval": "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z",\n'
+        '    "metrics": ["tAgentRoutingStatus"]\n  }\n}\n'
+    )
+    line = text.split("\n")[5]
+    labels = _labels(text, 5, line.index("tAgent") + 1)
+    assert labels == set(vocabulary(resolve_endpoint("users/aggregates")).query_metrics)

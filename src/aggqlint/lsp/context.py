@@ -164,10 +164,11 @@ def document_endpoint(
 
 
 def _inferred(text: str, path: Path | None, line: int, index: int | None) -> Endpoint | None:
-    """The endpoint a bare body's fields and names fit. Half-typed text often does not parse
-    (`metrics: [tAgentRoutingStatus, tS`): then the body is asked with the line being typed
-    cut at the word typed and its brackets closed, then without that line."""
-    from aggqlint.loading.definition import infer_endpoint
+    """The endpoint of a JSON envelope, or the one a bare body's fields and names fit.
+    Half-typed text often does not parse (`metrics: [tAgentRoutingStatus, tS`): then the body
+    is asked with the line being typed cut at the word and its brackets closed, then without
+    that line."""
+    from aggqlint.loading.definition import read_definition
     from aggqlint.loading.source import parse_source
 
     as_json = path is not None and path.suffix.lower() == ".json"
@@ -182,10 +183,10 @@ def _inferred(text: str, path: Path | None, line: int, index: int | None) -> End
         attempts.append("\n".join(body[:at] + body[at + 1 :]))
     for attempt in attempts:
         source = parse_source(attempt, str(path or "<buffer>"), as_json=as_json)
-        values = [d.value for d in source.documents if d.failure is None]
-        if values and isinstance(values[0], dict):
-            endpoint, _ = infer_endpoint(values[0])
-            return endpoint
+        documents = [d for d in source.documents if d.failure is None]
+        if documents and isinstance(documents[0].value, dict):
+            # A JSON envelope's `endpoint` (indented, so not found above), or the inference.
+            return read_definition(documents[0]).endpoint
     return None
 
 
