@@ -55,6 +55,9 @@ class LintOptions:
     stdin_filename: str | None = None  # the name, config and per-file rules for "-"
     include_python: bool = False  # walked folders give .py files too (named ones always)
     cache: ResultCache | None = None  # results kept between runs (check only); None: off
+    # Standard input is judged as a file found in a folder, not named: a document that is no
+    # report definition or query body is skipped (an editor's buffer: `aggqlint lsp`).
+    stdin_found: bool = False
 
 
 @dataclass
@@ -112,7 +115,7 @@ def lint_paths(
         else:
             checked = _check_input(item, _read(item, options), options, policy)
         if fixing is not None:
-            checked = _fix(checked, options, not item.named, fixing)
+            checked = _fix(checked, options, _walked(item, options), fixing)
         checked.disk_path = item.path
         result.files.append(checked)
     _recheck_cached_duplicates(result, inputs, options)
@@ -125,9 +128,16 @@ def lint_paths(
 
 
 def _check_input(item: Input, source: Source, options: LintOptions, policy: Policy) -> CheckedFile:
-    if not item.named and _unrelated_json(item, source, options.endpoint or policy.endpoint):
+    walked = _walked(item, options)
+    if walked and _unrelated_json(item, source, options.endpoint or policy.endpoint):
         source = Source(source.path, "", [], [_skipped(None)])
-    return _check_source(source, options, policy, walked=not item.named)
+    return _check_source(source, options, policy, walked)
+
+
+def _walked(item: Input, options: LintOptions) -> bool:
+    """Judged as a file found in a folder (documents of other kinds skipped): not named, or
+    standard input when the caller asks (an editor's buffer)."""
+    return not item.named or (item.path is None and options.stdin_found)
 
 
 def _check_cached(

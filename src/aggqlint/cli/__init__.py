@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "submit": "submit:submit",
     "drift": "drift:drift",
     "results": "results:results",
+    "lsp": "lsp:lsp",
 }
 
 
