@@ -108,7 +108,7 @@ class _Writer:
             if inner is not None:  # keep the quotes as written; replace what is inside them
                 return _edit(span, inner, 1, 1)
         if self.as_json:
-            return _edit(span, json.dumps(value, ensure_ascii=False))
+            return _edit(span, self._json(value))
         if self._in_flow(pointer) or isinstance(value, dict | list):
             return _edit(span, _flow_yaml(value))
         return _edit(span, _block_scalar(value))
@@ -123,11 +123,9 @@ class _Writer:
             # The first key of a block list item: the next lines align with it.
             indent, own_line = " " * len(indent), True
         if self.as_json:
-            items = [
-                f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
-                for k, v in fields.items()
-            ]
-            content = (",\n" + indent if own_line else ", ").join(items)
+            comma, colon = self._json_separators()
+            items = [f"{self._json(k)}{colon}{self._json(v)}" for k, v in fields.items()]
+            content = ("," + "\n" + indent if own_line else comma).join(items)
         elif self._in_flow(pointer) or not own_line:
             content = ", ".join(f"{_flow_yaml(k)}: {_flow_yaml(v)}" for k, v in fields.items())
         else:
@@ -137,6 +135,16 @@ class _Writer:
         start = Position(key.line, key.column, key.offset)
         end = Position(value.end_line, value.end_column, value.end_offset)
         return Edit(start, end, content)
+
+    def _json_separators(self) -> tuple[str, str]:
+        """The file's own separators: compact JSON ({"a":1,"b":2}) has no spaces after
+        its colons, and gets none written."""
+        if '": ' not in self.text and '":' in self.text:
+            return ",", ":"
+        return ", ", ": "
+
+    def _json(self, value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=self._json_separators())
 
     def _in_flow(self, pointer: str) -> bool:
         parent = pointer.rsplit("/", 1)[0]
