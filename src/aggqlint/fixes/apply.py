@@ -8,6 +8,7 @@ passes stop when nothing is left to apply, nothing changes, or after MAX_PASSES.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from aggqlint.fixes.model import Applicability, Edit, apply_edits
 # Fixes rarely enable other fixes (a renamed field whose value is then checked); three passes
 # cover every chain the rules make today, the rest is a guard against a fix that never settles.
 MAX_PASSES = 6
+
+TANGLED = "its edits overlap one another (an aggqlint bug: please report it)"
 
 Check = Callable[[str], list[Diagnostic]]  # the file's diagnostics for a text, as reported
 
@@ -57,9 +60,14 @@ def fix_text(text: str, found: list[Diagnostic], check: Check, unsafe: bool) -> 
     refused: set[tuple[str, str, str]] = set()  # fixes that made things worse: never again
     current = found
     for _ in range(MAX_PASSES):
-        chosen = _non_overlapping(
-            d for d in current if applicable(d, unsafe) and _identity(d) not in refused
-        )
+        candidates = [d for d in current if applicable(d, unsafe) and _identity(d) not in refused]
+        for diagnostic in [d for d in candidates if _tangled(d)]:
+            # Edits that overlap one another cannot be applied together: a writer's mistake,
+            # reported as a dropped fix rather than a crash.
+            refused.add(_identity(diagnostic))
+            candidates.remove(diagnostic)
+            outcome.dropped.append(Dropped(diagnostic, TANGLED))
+        chosen = _non_overlapping(candidates)
         if not chosen:
             break
         attempt: str | None = _apply(outcome.text, chosen)
@@ -75,6 +83,13 @@ def fix_text(text: str, found: list[Diagnostic], check: Check, unsafe: bool) -> 
             break  # the fixes changed nothing: applying them again would not either
         outcome.text, current = attempt, after
     return outcome
+
+
+def _tangled(diagnostic: Diagnostic) -> bool:
+    """The fix's own edits overlap one another."""
+    assert diagnostic.fix is not None
+    spans = sorted((e.start.offset, e.end.offset) for e in diagnostic.fix.edits)
+    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans))
 
 
 def _one_at_a_time(
