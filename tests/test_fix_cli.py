@@ -336,3 +336,31 @@ def test_a_syntax_error_is_reported_and_the_file_left_alone(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
     assert "AQL001" in result.stdout
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_one_fix_that_makes_things_worse_holds_back_none_of_the_others(tmp_path: Path) -> None:
+    # Eight good fixes and, last in the file, one that would add a finding: one run applies
+    # the eight and reports the ninth; a second run has nothing left to do.
+    wrong = "offerCount, handleTime, wrapUpTime, talkTime, holdTime, abandonCount, transferCount"
+    text = f"""\
+report: r
+endpoint: conversations/aggregates
+query:
+  interval: {INTERVAL}
+  metrics: [{wrong}, waitTime]
+  filter:
+    type: or
+    predicates:
+      - dimension: queue
+        value: abc
+"""
+    path = write_file(tmp_path, "r.yaml", text)
+    result = _check(tmp_path, "r.yaml", "--fix")
+    assert "r.yaml:9:20: AQL202 fix not applied: it would add AQL308" in result.stdout
+    assert "Found 9 problems (8 fixed, 1 remaining)." in result.stdout
+    fixed = path.read_text(encoding="utf-8")
+    names = "nOffered, tHandle, tAcw, tTalk, tHeld, tAbandon, nTransferred, tWait"
+    assert fixed == text.replace(text.splitlines()[4], f"  metrics: [{names}]")
+    again = _check(tmp_path, "r.yaml", "--fix")
+    assert "Found 1 problem (0 fixed, 1 remaining)." in again.stdout
+    assert path.read_text(encoding="utf-8") == fixed

@@ -78,7 +78,7 @@ def fix_text(text: str, found: list[Diagnostic], check: Check, unsafe: bool) -> 
         else:
             attempt, after = _one_at_a_time(outcome, chosen, current, check, refused)
             if attempt is None:
-                continue  # every fix of the pass was dropped; the others may still apply
+                continue  # the next pass applies what is left (the fixes that were fine alone)
         if attempt == outcome.text:
             break  # the fixes changed nothing: applying them again would not either
         outcome.text, current = attempt, after
@@ -99,18 +99,24 @@ def _one_at_a_time(
     check: Check,
     refused: set[tuple[str, str, str]],
 ) -> tuple[str | None, list[Diagnostic]]:
-    """After a pass made things worse: each fix alone; the ones that make things worse are
-    dropped, the first good one is applied (the next pass relocates the others)."""
+    """After a pass made things worse: each fix alone. The ones that alone make things worse
+    are dropped; the others are applied together in the next pass (None is returned). When
+    none is dropped (together they do harm, alone none does), the first is applied alone."""
+    good: list[tuple[list[Diagnostic], str, list[Diagnostic]]] = []
     for group in chosen:
         attempt = _apply(outcome.text, [group])
         after = check(attempt)
         reason = _worse(current, after)
         if reason is None:
-            outcome.applied.extend(group)
-            return attempt, after
+            good.append((group, attempt, after))
+            continue
         refused.add(_identity(group[0]))
         outcome.dropped.extend(Dropped(d, reason) for d in group)
-    return None, current
+    if not good or len(good) < len(chosen):
+        return None, current
+    group, attempt, after = good[0]
+    outcome.applied.extend(group)
+    return attempt, after
 
 
 def _identity(diagnostic: Diagnostic) -> tuple[str, str, str]:
