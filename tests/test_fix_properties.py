@@ -81,6 +81,7 @@ class Case:
     bom: bool
     final_newline: bool
     block_lists: bool = False  # block style: lists as `- item` lines
+    comment: str = "c"  # block style: each line's comment is `# <comment><line number>`
     text: str = ""
     kept: list[str] = field(default_factory=list)  # written without a mistake: must stay
 
@@ -181,8 +182,23 @@ def cases(draw: st.DrawFn) -> Case:
         bom=draw(st.booleans()),
         final_newline=draw(st.booleans()),
         block_lists=draw(st.booleans()),
+        # Comments in other scripts: offsets count characters, the file is written as UTF-8.
+        comment=draw(st.sampled_from(["c", "é", "日本", "😀", "a\u200bb"])),
     )
     render(case)
+    if style == "block" and draw(st.booleans()):
+        # A second document: both are report definitions (a bare body names no endpoint).
+        case.envelope = True
+        render(case)
+        more = draw(aggregates(False))
+        second = Case(style, "conversations/aggregates", True, more, False, False, False)
+        second.block_lists = case.block_lists
+        second.comment = case.comment
+        render(second, "r2", first=len(case.text.splitlines()) + 2)
+        case.text = case.text.rstrip("\n") + "\n---\n" + second.text
+        case.text += "\n" if case.final_newline else ""
+        case.kept = [*case.kept, "---", *second.kept]
+        STATS["two documents"] += 1
     return case
 
 
@@ -222,13 +238,13 @@ def _block_lines(key: str, value: Any, indent: str, block_lists: bool) -> list[s
     return [f"{indent}{key}: {_yaml_flow(value)}"]
 
 
-def render(case: Case) -> None:
+def render(case: Case, report: str = "r", first: int = 1) -> None:
     """case.text (LF line breaks, BOM-less) and case.kept, from the entries."""
     if case.style == "block":
         lines: list[tuple[str, bool]] = []
         indent = ""
         if case.envelope:
-            head = ["report: r", f"endpoint: {case.endpoint}", "query:"]
+            head = [f"report: {report}", f"endpoint: {case.endpoint}", "query:"]
             lines = [(line, False) for line in head]
             indent = "  "
         for entry in case.entries:
@@ -236,7 +252,10 @@ def render(case: Case) -> None:
                 (line, entry.mistake)
                 for line in _block_lines(entry.key, entry.value, indent, case.block_lists)
             ]
-        commented = [(f"{line}  # c{n}", mistake) for n, (line, mistake) in enumerate(lines, 1)]
+        commented = [
+            (f"{line}  # {case.comment}{n}", mistake)
+            for n, (line, mistake) in enumerate(lines, first)
+        ]
         case.text = "\n".join(line for line, _ in commented)
         case.kept = [line for line, mistake in commented if not mistake]
     elif case.style == "flow":
