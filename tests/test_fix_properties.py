@@ -403,9 +403,9 @@ def test_fix_parses_adds_nothing_is_idempotent_and_keeps_every_other_byte(case: 
     ]
     assert not left, f"{left}{note}"
     # Line endings and the BOM are the file's own.
-    assert ("\r\n" in text) == case.crlf or "\n" not in text.replace("\r\n", ""), note
-    assert text.count("\n") == text.count("\r\n") or not case.crlf, note
+    assert text.count("\n") == text.count("\r\n") if case.crlf else "\r" not in text, note
     assert text.endswith("\n") == case.final_newline, note
+    assert fixed.source.bom == case.bom, note
 
     # Idempotent: a second --fix changes nothing.
     again = _lint(("\ufeff" if case.bom else "").encode() + text.encode(), case, Fixing(True))
