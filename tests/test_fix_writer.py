@@ -5,6 +5,7 @@ the end of a flow mapping or JSON object, compact JSON, and a fix whose edits ov
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -134,3 +135,32 @@ def test_a_fix_whose_edits_overlap_is_dropped_not_a_crash() -> None:
     outcome = fix_text(text, [bad], lambda t: [], unsafe=False)
     assert outcome.text == text
     assert [(d.diagnostic.code, d.reason) for d in outcome.dropped] == [("AQL205", TANGLED)]
+
+
+def test_a_bad_fix_among_many_is_found_in_a_few_checks() -> None:
+    # 64 fixes, one of which adds a finding: the pass fails, the bad one is found by halves
+    # (about 2 x log2(64) checks, not 64) and the 63 others are applied in the next pass.
+    text = "".join(f"k{i}: v\n" for i in range(64))
+    diagnostics = []
+    for i in range(64):
+        start = text.index(f"k{i}: v") + len(f"k{i}: ")
+        edit = Edit(Position(i + 1, 5, start), Position(i + 1, 6, start + 1), "w")
+        where = Location("q.yaml", i + 1, 5, f"/k{i}")
+        fix = Fix(Applicability.SAFE, f"fix {i}", edits=(edit,))
+        diagnostics.append(Diagnostic("AQL205", Severity.WARNING, f"m{i}", where, "r", fix=fix))
+    checks: list[str] = []
+
+    def check(candidate: str) -> list[Diagnostic]:
+        checks.append(candidate)
+        left = [d for d in diagnostics if f"k{d.message[1:]}: v\n" in candidate]
+        if "k41: w" in candidate:  # fixing k41 reveals a new problem
+            left.append(Diagnostic("AQL308", Severity.WARNING, "new", Location("q.yaml"), "r"))
+        return [replace(d, fix=None) for d in left]
+
+    outcome = fix_text(text, diagnostics, check, unsafe=False)
+    assert outcome.text == text.replace("v", "w").replace("k41: w", "k41: v")
+    assert [(d.diagnostic.message, d.reason) for d in outcome.dropped] == [
+        ("m41", "it would add AQL308 (new)")
+    ]
+    assert len(outcome.applied) == 63
+    assert len(checks) <= 16, len(checks)
