@@ -378,3 +378,25 @@ def test_a_definition_named_with_name_gets_report(tmp_path: Path) -> None:
     path = write_file(tmp_path, "r.yaml", text)
     result = _check(tmp_path, "r.yaml", "--fix", "--unsafe-fixes")
     assert path.read_text(encoding="utf-8").startswith("report: daily\n"), result.stdout
+
+
+def test_a_name_reached_through_an_alias_is_left_with_advice(tmp_path: Path) -> None:
+    # The name is written once, in the anchor, and may be shared by other queries: --fix
+    # leaves it (the finding points at the alias, its fix is shown, not applied). Contrast
+    # merged keys (tests/fixes/golden/aql201-anchor, aql207-merge): fixed in the anchor.
+    text = f"""\
+x-names: &names [handleTime]
+report: r
+endpoint: conversations/aggregates
+query:
+  interval: {INTERVAL}
+  metrics: *names
+"""
+    path = write_file(tmp_path, "r.yaml", text)
+    result = _check(tmp_path, "r.yaml", "--fix", "--unsafe-fixes")
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        "r.yaml:6:12: AQL201 error unknown metric 'handleTime' for conversations/aggregates; "
+        "did you mean 'tHandle'?\nFound 1 problem (0 fixed, 1 remaining).\n"
+    )
+    assert path.read_text(encoding="utf-8") == text
