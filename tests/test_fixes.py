@@ -279,7 +279,8 @@ def test_removing_block_entries_takes_their_lines() -> None:
     text = "a: 1\nb:\n  - x\n  - y\nc: 3\n"
     assert _edits(text, "q.yaml", RemoveEntry("/b")) == "a: 1\nc: 3\n"
     assert _edits(text, "q.yaml", RemoveEntry("/b/0")) == "a: 1\nb:\n  - y\nc: 3\n"
-    assert _edits("a: 1\nb: 2", "q.yaml", RemoveEntry("/b")) == "a: 1\n"
+    # A file without a final line break keeps none: the line break before the last line goes.
+    assert _edits("a: 1\nb: 2", "q.yaml", RemoveEntry("/b")) == "a: 1"
 
 
 def test_values_are_quoted_where_yaml_would_read_them_otherwise() -> None:

@@ -1,13 +1,15 @@
 """Applying a file's fixes to its text, pass by pass, never leaving the file worse.
 
 A pass applies every chosen fix whose edits overlap no other's, then checks the new text
-again. A pass that breaks parsing or adds a finding is undone; each of its fixes is then tried
-alone, and a fix that alone makes things worse is dropped (and reported), never retried. The
-passes stop when nothing is left to apply, nothing changes, or after MAX_PASSES.
+again. A pass that breaks parsing or adds a finding is undone; its fixes are then tried apart
+(by halves), a fix that alone makes things worse is dropped (and reported), never retried, and
+the others are applied together in the next pass. The passes stop when nothing is left to
+apply, nothing changes, or after MAX_PASSES.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ from aggqlint.fixes.model import Applicability, Edit, apply_edits
 # Fixes rarely enable other fixes (a renamed field whose value is then checked); three passes
 # cover every chain the rules make today, the rest is a guard against a fix that never settles.
 MAX_PASSES = 6
+
+TANGLED = "its edits overlap one another (an aggqlint bug: please report it)"
 
 Check = Callable[[str], list[Diagnostic]]  # the file's diagnostics for a text, as reported
 
@@ -57,24 +61,37 @@ def fix_text(text: str, found: list[Diagnostic], check: Check, unsafe: bool) -> 
     refused: set[tuple[str, str, str]] = set()  # fixes that made things worse: never again
     current = found
     for _ in range(MAX_PASSES):
-        chosen = _non_overlapping(
-            d for d in current if applicable(d, unsafe) and _identity(d) not in refused
-        )
+        candidates = [d for d in current if applicable(d, unsafe) and _identity(d) not in refused]
+        for diagnostic in [d for d in candidates if _tangled(d)]:
+            # Edits that overlap one another cannot be applied together: a writer's mistake,
+            # reported as a dropped fix rather than a crash.
+            refused.add(_identity(diagnostic))
+            candidates.remove(diagnostic)
+            outcome.dropped.append(Dropped(diagnostic, TANGLED))
+        chosen = _non_overlapping(candidates)
         if not chosen:
             break
         attempt: str | None = _apply(outcome.text, chosen)
         assert attempt is not None
         after = check(attempt)
-        if _worse(current, after) is None:
+        reason = _worse(current, after)
+        if reason is None:
             outcome.applied.extend(d for group in chosen for d in group)
         else:
-            attempt, after = _one_at_a_time(outcome, chosen, current, check, refused)
+            attempt, after = _one_at_a_time(outcome, chosen, current, check, refused, reason)
             if attempt is None:
-                continue  # every fix of the pass was dropped; the others may still apply
+                continue  # the next pass applies what is left (the fixes that were fine alone)
         if attempt == outcome.text:
             break  # the fixes changed nothing: applying them again would not either
         outcome.text, current = attempt, after
     return outcome
+
+
+def _tangled(diagnostic: Diagnostic) -> bool:
+    """The fix's own edits overlap one another."""
+    assert diagnostic.fix is not None
+    spans = sorted((e.start.offset, e.end.offset) for e in diagnostic.fix.edits)
+    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans))
 
 
 def _one_at_a_time(
@@ -83,19 +100,45 @@ def _one_at_a_time(
     current: list[Diagnostic],
     check: Check,
     refused: set[tuple[str, str, str]],
+    reason: str,
 ) -> tuple[str | None, list[Diagnostic]]:
-    """After a pass made things worse: each fix alone; the ones that make things worse are
-    dropped, the first good one is applied (the next pass relocates the others)."""
-    for group in chosen:
-        attempt = _apply(outcome.text, [group])
+    """After a pass made things worse (reason: why): the fixes that alone make things worse
+    are found, by halves (one bad fix among hundreds costs a few checks, not hundreds), and
+    dropped; the others are applied together in the next pass (None is returned). When none
+    is found (together they do harm, apart none does), the first is applied alone."""
+    if len(chosen) == 1:
+        bad = [(chosen[0], reason)]
+    else:
+        middle = len(chosen) // 2
+        bad = _sift(outcome.text, chosen[:middle], current, check)
+        bad += _sift(outcome.text, chosen[middle:], current, check)
+    if not bad:
+        attempt = _apply(outcome.text, chosen[:1])
         after = check(attempt)
-        reason = _worse(current, after)
-        if reason is None:
-            outcome.applied.extend(group)
+        alone = _worse(current, after)
+        if alone is None:
+            outcome.applied.extend(chosen[0])
             return attempt, after
+        bad = [(chosen[0], alone)]  # fine in its half, not alone: dropped all the same
+    for group, why in bad:
         refused.add(_identity(group[0]))
-        outcome.dropped.extend(Dropped(d, reason) for d in group)
+        outcome.dropped.extend(Dropped(d, why) for d in group)
     return None, current
+
+
+def _sift(
+    text: str, groups: list[list[Diagnostic]], current: list[Diagnostic], check: Check
+) -> list[tuple[list[Diagnostic], str]]:
+    """The groups that, applied alone, make things worse, each with why."""
+    reason = _worse(current, check(_apply(text, groups)))
+    if reason is None:
+        return []
+    if len(groups) == 1:
+        return [(groups[0], reason)]
+    middle = len(groups) // 2
+    return _sift(text, groups[:middle], current, check) + _sift(
+        text, groups[middle:], current, check
+    )
 
 
 def _identity(diagnostic: Diagnostic) -> tuple[str, str, str]:

@@ -43,7 +43,35 @@ def locate_fix(
         edits = tuple(writer.edit(change, join(change.pointer)) for change in fix.changes)
     except _Unplaceable:
         return Fix(Applicability.DISPLAY, fix.message, shown=fix.shown, fragment=fix.fragment)
+    edits = _merged(edits, text)
     return Fix(fix.applicability, fix.message, fix.changes, edits, fix.shown, fix.fragment)
+
+
+def _merged(edits: tuple[Edit, ...], text: str) -> tuple[Edit, ...]:
+    """One fix's edits, with removals side by side made one; a removal of the last lines of a
+    file that does not end with a line break takes the line break before them, so the file
+    still does not end with one."""
+    out: list[Edit] = []
+    for edit in sorted(edits, key=lambda e: (e.start.offset, e.end.offset)):
+        last = out[-1] if out else None
+        if last and not last.content and not edit.content and edit.start.offset <= last.end.offset:
+            out[-1] = Edit(last.start, max(edit.end, last.end, key=lambda p: p.offset), "")
+        else:
+            out.append(edit)
+    for index, edit in enumerate(out):
+        # Removals that met (the last entries of a flow mapping or JSON object) leave the
+        # comma before the first of them, now before a closing bracket: it goes too.
+        after = _skip_space(text, edit.end.offset, 1)
+        before = _skip_space(text, edit.start.offset, -1)
+        closing = text[after : after + 1] in ("}", "]")
+        if not edit.content and closing and before > 0 and text[before - 1] == ",":
+            out[index] = Edit(_at(text, before - 1), edit.end, "")
+    if out and not out[-1].content and out[-1].end.offset == len(text):
+        start = out[-1].start.offset
+        if start > 0 and text[start - 1] == "\n" and not text.endswith("\n"):
+            start -= 2 if text[start - 2 : start] == "\r\n" else 1
+            out[-1] = Edit(_at(text, start), out[-1].end, "")
+    return tuple(out)
 
 
 class _Writer:
@@ -108,7 +136,7 @@ class _Writer:
             if inner is not None:  # keep the quotes as written; replace what is inside them
                 return _edit(span, inner, 1, 1)
         if self.as_json:
-            return _edit(span, json.dumps(value, ensure_ascii=False))
+            return _edit(span, self._json(value))
         if self._in_flow(pointer) or isinstance(value, dict | list):
             return _edit(span, _flow_yaml(value))
         return _edit(span, _block_scalar(value))
@@ -123,11 +151,9 @@ class _Writer:
             # The first key of a block list item: the next lines align with it.
             indent, own_line = " " * len(indent), True
         if self.as_json:
-            items = [
-                f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
-                for k, v in fields.items()
-            ]
-            content = (",\n" + indent if own_line else ", ").join(items)
+            comma, colon = self._json_separators()
+            items = [f"{self._json(k)}{colon}{self._json(v)}" for k, v in fields.items()]
+            content = ("," + "\n" + indent if own_line else comma).join(items)
         elif self._in_flow(pointer) or not own_line:
             content = ", ".join(f"{_flow_yaml(k)}: {_flow_yaml(v)}" for k, v in fields.items())
         else:
@@ -137,6 +163,16 @@ class _Writer:
         start = Position(key.line, key.column, key.offset)
         end = Position(value.end_line, value.end_column, value.end_offset)
         return Edit(start, end, content)
+
+    def _json_separators(self) -> tuple[str, str]:
+        """The file's own separators: compact JSON ({"a":1,"b":2}) has no spaces after
+        its colons, and gets none written."""
+        if '": ' not in self.text and '":' in self.text:
+            return ",", ":"
+        return ", ", ": "
+
+    def _json(self, value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=self._json_separators())
 
     def _in_flow(self, pointer: str) -> bool:
         parent = pointer.rsplit("/", 1)[0]
@@ -222,3 +258,14 @@ def _block_scalar(value: Any) -> str:
     )
     written = text.removeprefix("k: ").rstrip("\n")
     return written if "\n" not in written else _flow_yaml(value)
+
+
+def _skip_space(text: str, offset: int, step: int) -> int:
+    """From offset, past the white space (forwards, step 1) or before it (backwards, step -1)."""
+    if step > 0:
+        while offset < len(text) and text[offset] in " \t\r\n":
+            offset += 1
+        return offset
+    while offset > 0 and text[offset - 1] in " \t\r\n":
+        offset -= 1
+    return offset
