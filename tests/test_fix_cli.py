@@ -101,7 +101,7 @@ def test_unsafe_fixes_are_counted_not_applied_without_the_flag(tmp_path: Path) -
         "r.yaml:6:13: AQL113 error 'timeZone' 'Europe/Londn' is not an IANA time zone name; "
         "did you mean 'Europe/London'?",
         "Found 3 problems (2 fixed, 1 remaining).",
-        "1 fix more available with --unsafe-fixes.",
+        "1 more fix available with --unsafe-fixes.",
         "1 error in 1 file (1 file checked)",
     ]
     fixed = MIXED.replace("handleTime", "tHandle").replace("[queue]", "[queueId]")
@@ -141,7 +141,7 @@ def test_diff_exit_codes(tmp_path: Path) -> None:
     assert _check(tmp_path, "good.yaml", "--diff").returncode == 0
     nothing = _check(tmp_path, "clean.yaml", "--diff")
     assert (nothing.returncode, nothing.stdout) == (1, "")
-    assert nothing.stderr.splitlines()[-1] == "1 fix more available with --unsafe-fixes."
+    assert nothing.stderr.splitlines()[-1] == "1 more fix available with --unsafe-fixes."
     shown = _check(tmp_path, "clean.yaml", "--diff", "--unsafe-fixes")
     assert shown.returncode == 1
     assert "-  timeZone: Europe/Londn\n+  timeZone: Europe/London\n" in shown.stdout
@@ -366,12 +366,6 @@ query:
     assert path.read_text(encoding="utf-8") == fixed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AQL025's fix for an unknown envelope field is 'remove it' when no name is close: "
-    "`name: daily` in a definition without `report:` is deleted (the report's name is lost and "
-    "'report' is still required); `name` (or `title`) there means `report` and could be renamed",
-)
 def test_a_definition_named_with_name_gets_report(tmp_path: Path) -> None:
     query = f"{{interval: {INTERVAL}, metrics: [nOffered]}}"
     text = f"name: daily\nendpoint: conversations/aggregates\nquery: {query}\n"

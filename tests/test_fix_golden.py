@@ -159,12 +159,6 @@ def test_every_rule_declared_fixable_has_a_golden_case() -> None:
     assert declared - _golden_codes() == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AQL200 (unknown-field) declares fixable: false in rules/checks/schema.yaml, but its "
-    "fix applies (a misspelt field renamed, an unknown one removed: unsafe); `aggqlint rules` "
-    "does not list it as fixable",
-)
 def test_every_rule_whose_fix_applies_is_declared_fixable() -> None:
     declared = {code for code, meta in all_rules().items() if meta.fixable}
     assert _golden_codes() - declared == set()

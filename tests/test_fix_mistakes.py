@@ -28,21 +28,15 @@ NEEDS_A_HUMAN: dict[str, list[tuple[int, str]]] = {
     "mistakes/forum-custom-intervals.yaml": [
         (7, "AQL605"),  # intervalType/intervals: the windows belong in the report definition
         (8, "AQL605"),
-        (12, "AQL209"),  # a metric as an object {name, type}: which statistic was meant?
     ],
-    "mistakes/tutorial-daterange.yaml": [
-        (12, "AQL310"),  # a predicate in another language's shape: the API's one is shown
-    ],
+    "mistakes/tutorial-daterange.yaml": [],
     "seed-000-answer-handle.json": [],
     "seed-000-answer-hour.json": [
-        (8, "AQL209"),  # metrics as objects {name, type}: the names are fixed, not the shape
-        (12, "AQL209"),
-        (20, "AQL200"),  # separateWait: no such option anywhere; drop it or ask
+        (14, "AQL200"),  # separateWait: no such option anywhere (no fix offered): drop it or ask
     ],
     "seed-000-custom-intervals.json": [
         (6, "AQL605"),  # intervalType/intervals: windows in the report definition
         (7, "AQL605"),
-        (18, "AQL209"),  # a metric as an object
     ],
     "seed-001-duration-as-interval.json": [
         (4, "AQL203"),  # no metrics at all: which ones?
@@ -63,9 +57,7 @@ NEEDS_A_HUMAN: dict[str, list[tuple[int, str]]] = {
         (9, "AQL202"),  # groupBy 'interval': remove it (granularity has PT30M)
         (12, "AQL204"),  # filter as a list: the object is shown, not written
     ],
-    "seed-004-tutorial-daterange.json": [
-        (19, "AQL310"),  # a predicate in another language's shape
-    ],
+    "seed-004-tutorial-daterange.json": [],
 }
 
 
@@ -136,12 +128,6 @@ def test_the_tutorial_body_is_rewritten_in_its_own_style(tmp_path: Path) -> None
     assert "dateRange" not in query and "groupBys" not in query
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules/aliases.yaml lists 'conv.duration' twice under metrics (null: 'not a metric, "
-    "no single replacement', then tHandle); YAML keeps the last, so --fix writes tHandle for "
-    "it (seed-000-custom-intervals): one of the two entries should go",
-)
 def test_the_alias_table_names_each_wrong_name_once() -> None:
     import yaml
 

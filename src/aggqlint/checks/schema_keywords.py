@@ -164,7 +164,8 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
             if entry.get("fix") and pointer == "":
                 fix = shapes.typed_fix(entry["fix"], error.instance)
         else:
-            right = _meant_field(name, known)
+            envelope = endpoint is None and model.schema.get("patternProperties")
+            right = _meant_field(name, known) or (_envelope_key(name) if envelope else None)
             if right is not None:
                 message += f"; did you mean '{right}'?"
                 rename = RenameKey(field_pointer, right)
@@ -176,7 +177,6 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
             else:
                 # An unknown key of a report definition is no request field: the user's own
                 # notes, or a wrapper's (a ticket's `payload:`); removing it would lose them.
-                envelope = endpoint is None and model.schema.get("patternProperties")
                 if not envelope:
                     fix = Fix.unsafe(f"remove '{name}'", RemoveEntry(field_pointer))
                 if envelope:
@@ -187,6 +187,12 @@ def _unknown_fields(found: KeywordError, invented: bool) -> Iterator[Finding]:
                         "top of the report definition, beside 'query'"
                     )
         yield Finding(code, field_pointer, message, at_key=True, data={"field": name}, fix=fix)
+
+
+def _envelope_key(name: str) -> str | None:
+    """The report definition's key a wrong one stands for (rules/aliases.yaml `envelope`)."""
+    table: dict[str, str] = load_yaml("rules", "aliases.yaml").get("envelope", {})
+    return table.get(name)
 
 
 def _meant_field(name: str, known: list[str]) -> str | None:

@@ -37,7 +37,7 @@ def summary_lines(result: LintResult, would: bool = False) -> list[str]:
         lines.append(f"Found {found} ({fixed} fixed, {remaining} remaining).")
     unsafe_only = _fixable(result.diagnostics, Applicability.UNSAFE)
     if unsafe_only and not (result.fixing and result.fixing.unsafe):
-        lines.append(f"{_fixes(unsafe_only)} more available with --unsafe-fixes.")
+        lines.append(f"{_more_fixes(unsafe_only)} available with --unsafe-fixes.")
     return lines
 
 
@@ -59,7 +59,9 @@ def unified_diff(checked: CheckedFile) -> str:
         return ""
     before = checked.fixed.original.splitlines(keepends=True)
     after = checked.fixed.text.splitlines(keepends=True)
-    lines = difflib.unified_diff(before, after, f"a/{checked.path}", f"b/{checked.path}")
+    # As git writes paths: a/ and b/ before the path (an absolute one without its first /).
+    name = checked.path.lstrip("/")
+    lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
     # A last line without a line break is marked as diff marks it, so the diff applies.
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
@@ -79,6 +81,10 @@ def _fixable(diagnostics: list[Diagnostic], applicability: Applicability) -> int
 
 def _problems(number: int) -> str:
     return f"{number} problem{'s' if number != 1 else ''}"
+
+
+def _more_fixes(number: int) -> str:
+    return f"{number} more fix{'es' if number != 1 else ''}"
 
 
 def _fixes(number: int) -> str:
