@@ -23,7 +23,6 @@ SEEDS = Path(__file__).parent / "fixes" / "mistakes"
 NEEDS_A_HUMAN: dict[str, list[tuple[int, str]]] = {
     "mistakes/agent-summary.json": [
         (4, "AQL202"),  # groupBy 'interval': time buckets are granularity's job: remove it
-        (6, "AQL204"),  # filter as a list: the object is shown, not written
     ],
     "mistakes/forum-custom-intervals.yaml": [
         (7, "AQL605"),  # intervalType/intervals: the windows belong in the report definition
@@ -51,11 +50,9 @@ NEEDS_A_HUMAN: dict[str, list[tuple[int, str]]] = {
         (8, "AQL603"),  # select of objects with no metric name to keep
         (9, "AQL209"),
         (10, "AQL201"),  # 'duration' is no metric
-        (14, "AQL604"),  # where -> filter: the filter object is shown, not written
     ],
     "seed-003-agent-summary.json": [
         (9, "AQL202"),  # groupBy 'interval': remove it (granularity has PT30M)
-        (12, "AQL204"),  # filter as a list: the object is shown, not written
     ],
     "seed-004-tutorial-daterange.json": [],
 }

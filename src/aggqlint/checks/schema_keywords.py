@@ -540,11 +540,7 @@ def wrong_type(found: KeywordError) -> Iterator[Finding]:
             pointer,
             f"'filter' must be an object {{type: and|or, predicates: [...]}} in {where}, "
             "not a list",
-            fix=Fix.display(
-                shapes.fix("filter", {"filters": value}, "filter")
-                or "filter: {type: and, predicates: [...]}",
-                fragment=True,
-            ),
+            fix=_filter_object_fix(value, pointer),
         )
         return
     key = bodyfit.metric_object_key(endpoint) if endpoint and prop == "metrics" else None
@@ -621,6 +617,17 @@ def _plain_name_fix(value: dict[str, Any], name: str | None, pointer: str) -> Fi
     dropped = ", ".join(f"'{key}'" for key in value if value[key] != name)
     message = f"write the name '{name}'" + (f" (drops {dropped})" if dropped else "")
     return Fix.unsafe(message, ReplaceValue(pointer, name), shown=name)
+
+
+def _filter_object_fix(value: list[Any], pointer: str) -> Fix:
+    """The list written as the filter object it means: unsafe, 'and' is a guess (a list of
+    conditions is most often all of them) and names are read from other languages'."""
+    shape = shapes.filter_object(value)
+    if shape is None:
+        return Fix.display("filter: {type: and, predicates: [...]}", fragment=True)
+    shown = shapes.render({"filter": shape})
+    rewrite = ReplaceValue(pointer, shape)
+    return Fix.unsafe("write the filter as an object", rewrite, shown=shown, fragment=True)
 
 
 def _coercible(value: Any, expected: list[str]) -> bool:

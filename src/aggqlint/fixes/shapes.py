@@ -196,7 +196,17 @@ def _metrics_fields(body: dict[str, Any]) -> tuple[dict[str, Any], list[str]] | 
 
 
 def _filter(body: dict[str, Any]) -> str | None:
-    where = body.get("where", body.get("filters"))
+    found = _filter_fields(body)
+    return render(found[0]) if found else None
+
+
+def _filter_fields(body: dict[str, Any]) -> tuple[dict[str, Any], list[str]] | None:
+    """A `where`/`filters` list (or one such item) as the API's filter object, and the
+    invented keys it replaces; None when an item has no dimension a predicate could name."""
+    invented: list[str] = [key for key in ("where", "filters") if key in body]
+    if not invented:
+        return None
+    where = body[invented[0]]
     items = where if isinstance(where, list) else [where]
     predicates = []
     for item in items:
@@ -217,7 +227,13 @@ def _filter(body: dict[str, Any]) -> str | None:
         if "value" in item:
             predicate["value"] = str(item["value"])
         predicates.append(predicate)
-    return render({"filter": {"type": "and", "predicates": predicates}})
+    return {"filter": {"type": "and", "predicates": predicates}}, invented
+
+
+def filter_object(value: list[Any]) -> dict[str, Any] | None:
+    """A filter written as a list of predicates, as the API's filter object (or None)."""
+    found = _filter_fields({"filters": value})
+    return found[0]["filter"] if found else None
 
 
 def filter_shape(item: Any, known: Collection[str]) -> tuple[str, list[str]] | None:
@@ -312,4 +328,5 @@ _FIELDS: dict[str, Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]] |
     "interval": _interval_fields,
     "groupBy": _group_by_fields,
     "metrics": _metrics_fields,
+    "filter": _filter_fields,
 }
