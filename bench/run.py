@@ -253,7 +253,7 @@ def _markdown(
     runs: int,
 ) -> str:
     lines = [
-        f"Measured by `python bench/run.py --runs {runs} --readme` on {machine}, "
+        f"Measured by `python bench/run.py --runs {runs}` on {machine}, "
         f"Python {platform.python_version()}; medians of whole processes.",
         "",
         "| command | seconds | peak MB |",
