@@ -76,7 +76,11 @@ def test_envelope_with_an_unknown_key_and_no_report() -> None:
         "name: daily\nendpoint: conversations/aggregates\nquery:\n"
         "  interval: 2026-11-01T00:00:00Z/2026-11-02T00:00:00Z\n  metrics: [nOffered]\n"
     )
-    assert _codes(text) == [("AQL025", 1, 1), ("AQL025", 1, 1)]
+    # One finding: 'name' stands for 'report' (rules/aliases.yaml envelope), and saying so
+    # also says what is missing.
+    assert _codes(text) == [("AQL025", 1, 1)]
+    (found,) = lint_text(text, "r.yaml")
+    assert found.message == "unknown field 'name' in report definition; did you mean 'report'?"
 
 
 def test_a_window_that_is_not_text_keeps_the_others_in_place() -> None:
