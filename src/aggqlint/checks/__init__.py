@@ -1,6 +1,5 @@
 """The compatibility rules: one module per family, each check a registered unit
-(`rules.registry`) taking the RuleContext, or for document rules the whole document.
-
-What several rules need (the model's fields, the zone, the bucket size, the spans read from
-the interval and windows) is worked out once per context, on first use, and shared.
+(`checks.registry`) taking the RuleContext (`checks.context`), or for document rules the whole
+document. This package's own import is empty on purpose: a run served from the result cache
+(`checks.cache`) loads no rule, schema or time arithmetic.
 """
