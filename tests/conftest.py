@@ -182,3 +182,34 @@ def check(
         f"{d.location.line}:{d.location.column} {d.code} {d.message}" for d in found
     )
     return found
+
+
+def fix_ranges(diagnostics: Sequence[Diagnostic], unsafe: bool) -> list[tuple[int, int]]:
+    """The ranges of a text that the fixes --fix would apply edit (merged, in order)."""
+    from aggqlint.fixes.apply import applicable
+
+    spans = sorted(
+        (edit.start.offset, edit.end.offset)
+        for d in diagnostics
+        if d.fix is not None and applicable(d, unsafe)
+        for edit in d.fix.edits
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def unchanged_outside(before: str, after: str, ranges: list[tuple[int, int]]) -> bool:
+    """after is before with only the text inside the ranges replaced (by anything)."""
+    import re
+
+    pieces, cursor = [], 0
+    for start, end in ranges:
+        pieces.append(re.escape(before[cursor:start]))
+        cursor = end
+    pieces.append(re.escape(before[cursor:]))
+    return re.fullmatch("(.*?)".join(pieces), after, re.DOTALL) is not None

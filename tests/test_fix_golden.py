@@ -17,11 +17,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SRC, run_aggqlint
+from conftest import SRC, fix_ranges, run_aggqlint, unchanged_outside
 
 from aggqlint.checks.engine import Fixing, LintOptions, exit_code, lint_paths
 from aggqlint.checks.metadata import all_rules
-from aggqlint.fixes.apply import applicable
 
 GOLDEN = Path(__file__).parent / "fixes" / "golden"
 CASES = sorted(p.name.split(".in.")[0] for p in GOLDEN.glob("*.in.*"))
@@ -82,31 +81,8 @@ def apply_unified_diff(text: str, diff: str) -> str:
 
 def edited_ranges(path: Path, args: list[str]) -> list[tuple[int, int]]:
     """The ranges of the file's text that the fixes --fix would apply edit, merged."""
-    unsafe = "--unsafe-fixes" in args
     result = lint_paths([str(path)], _options(args))
-    spans = sorted(
-        (edit.start.offset, edit.end.offset)
-        for d in result.diagnostics
-        if d.fix is not None and applicable(d, unsafe)
-        for edit in d.fix.edits
-    )
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def unchanged_outside(before: str, after: str, ranges: list[tuple[int, int]]) -> bool:
-    """after is before with only the text inside the ranges replaced (by anything)."""
-    pieces, cursor = [], 0
-    for start, end in ranges:
-        pieces.append(re.escape(before[cursor:start]))
-        cursor = end
-    pieces.append(re.escape(before[cursor:]))
-    return re.fullmatch("(.*?)".join(pieces), after, re.DOTALL) is not None
+    return fix_ranges(result.diagnostics, "--unsafe-fixes" in args)
 
 
 def run_bytes(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:

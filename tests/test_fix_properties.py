@@ -17,18 +17,17 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from conftest import fix_ranges, unchanged_outside
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aggqlint.checks.engine import CheckedFile, Fixing, LintOptions, lint_paths
-from aggqlint.fixes.apply import applicable
 from aggqlint.loading.source import parse_source
 
 # Moderate: each example checks its text about five times (a few passes, then twice more);
@@ -338,31 +337,6 @@ def _said(checked: CheckedFile) -> Counter[tuple[str, str]]:
     return Counter((d.code, d.message) for d in checked.diagnostics)
 
 
-def _edited_ranges(checked: CheckedFile) -> list[tuple[int, int]]:
-    spans = sorted(
-        (edit.start.offset, edit.end.offset)
-        for d in checked.diagnostics
-        if d.fix is not None and applicable(d, unsafe=True)
-        for edit in d.fix.edits
-    )
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _unchanged_outside(before: str, after: str, ranges: list[tuple[int, int]]) -> bool:
-    pieces, cursor = [], 0
-    for start, end in ranges:
-        pieces.append(re.escape(before[cursor:start]))
-        cursor = end
-    pieces.append(re.escape(before[cursor:]))
-    return re.fullmatch("(.*?)".join(pieces), after, re.DOTALL) is not None
-
-
 def _in_order(fragments: list[str], text: str) -> Iterator[str]:
     """The fragments not found in text in the order given."""
     cursor = 0
@@ -427,7 +401,8 @@ def test_fix_parses_adds_nothing_is_idempotent_and_keeps_every_other_byte(case: 
     assert again.fixed is not None and not again.fixed.changed, f"{again.fixed.text}{note}"
 
     # Nothing outside the edits moved; what was written right is still there, as written.
-    assert _unchanged_outside(outcome.original, text, _edited_ranges(before)), note
+    ranges = fix_ranges(before.diagnostics, unsafe=True)
+    assert unchanged_outside(outcome.original, text, ranges), note
     kept = [line.replace("\n", "\r\n") if case.crlf else line for line in case.kept]
     missing = list(_in_order(kept, text))
     assert not missing, f"{missing}{note}"
