@@ -32,7 +32,7 @@ def summary_lines(result: LintResult, would: bool = False) -> list[str]:
     remaining = count(result.diagnostics)
     if would:
         lines.append(f"Would fix {_problems(fixed)} ({remaining} would remain).")
-    else:
+    elif fixed or remaining:  # with nothing found, the summary line says it all
         found = _problems(fixed + remaining)
         lines.append(f"Found {found} ({fixed} fixed, {remaining} remaining).")
     unsafe_only = _fixable(result.diagnostics, Applicability.UNSAFE)
