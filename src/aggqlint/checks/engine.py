@@ -198,15 +198,17 @@ def _fix(checked: CheckedFile, options: LintOptions, walked: bool, fixing: Fixin
     if source.is_python:
         return checked  # fixes in Python code are advice: nothing is written into it
 
+    seen: dict[str, CheckedFile] = {}  # each text the passes checked: the last is the result
+
     def check(text: str) -> list[Diagnostic]:
         again = parse_source(text, source.path, as_json=source.as_json)
-        return _settled(_check_source(again, options, checked.policy, walked))
+        again.bom = source.bom
+        seen[text] = _check_source(again, options, checked.policy, walked)
+        return _settled(seen[text])
 
     outcome = fix_text(source.text, _settled(checked), check, fixing.unsafe)
     if outcome.changed:
-        fixed_source = parse_source(outcome.text, source.path, as_json=source.as_json)
-        fixed_source.bom = source.bom
-        checked = _check_source(fixed_source, options, checked.policy, walked)
+        checked = seen[outcome.text]  # checked by the pass that made it; not parsed again
     checked.fixed = outcome
     return checked
 
