@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from aggqlint.diagnostics import Diagnostic
 from aggqlint.fixes.apply import applicable
 from aggqlint.fixes.model import Applicability
+from aggqlint.output.text import place
 
 if TYPE_CHECKING:
     from aggqlint.checks.engine import CheckedFile, LintResult
@@ -22,7 +23,7 @@ def summary_lines(result: LintResult, would: bool = False) -> list[str]:
     """After --fix (or for --diff, would=True): the fixes dropped, what was fixed and what
     remains, and the unsafe fixes left for --unsafe-fixes."""
     lines = [
-        f"{_where(d)}: {d.code} fix not applied: {dropped.reason}"
+        f"{place(d)}: {d.code} fix not applied: {dropped.reason}"
         for checked in result.files
         if checked.fixed is not None
         for dropped in checked.fixed.dropped
@@ -89,8 +90,3 @@ def _more_fixes(number: int) -> str:
 
 def _fixes(number: int) -> str:
     return f"{number} fix{'es' if number != 1 else ''}"
-
-
-def _where(diagnostic: Diagnostic) -> str:
-    loc = diagnostic.location
-    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line is not None else loc.file

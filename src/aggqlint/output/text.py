@@ -39,15 +39,18 @@ def fix_lines(result: LintResult) -> list[str]:
 
 
 def format_line(diagnostic: Diagnostic, style: Style) -> str:
-    loc = diagnostic.location
-    where = loc.file
-    if loc.line is not None:
-        where += f":{loc.line}:{loc.column}"
+    where = place(diagnostic)
     severity = str(diagnostic.severity)
     if style.color:
         severity = f"\033[{_COLORS[diagnostic.severity]}m{severity}\033[0m"
         where = f"\033[1m{where}\033[0m"
     return f"{where}: {diagnostic.code} {severity} {diagnostic.message}"
+
+
+def place(diagnostic: Diagnostic) -> str:
+    """FILE:LINE:COLUMN, as terminals and editors turn into a link (FILE when no line)."""
+    loc = diagnostic.location
+    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line is not None else loc.file
 
 
 def fix_block(diagnostic: Diagnostic) -> str | None:
