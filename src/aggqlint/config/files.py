@@ -484,7 +484,7 @@ class _ConfigFinder:
         return self.configs[path]
 
     def discover(self, directory: Path) -> Path | None:
-        if directory in self.nearest:  # the common case: a file beside one already checked
+        if directory in self.nearest:  # a folder an earlier walk upward passed through
             return self.nearest[directory]
         walked = []
         found: Path | None = None
