@@ -3,12 +3,12 @@ the same place. Open-ended and out-of-range intervals never crash either of them
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import write_dedented
+from msgspec import structs
 
 from aggqlint.checks.engine import LintOptions, LintResult, lint_paths
 from aggqlint.config.policy import Policy
@@ -92,7 +92,7 @@ def test_check_reports_what_plan_refuses(
     assert expected in errors, case
     # plan, on its own (the file's diagnostics removed), refuses the definition too.
     [checked] = result.files
-    silent = LintResult([dataclasses.replace(checked, diagnostics=[])])
+    silent = LintResult([structs.replace(checked, diagnostics=[])])
     plan = plan_result(silent, NOW)
     refusals = [d for d in plan.diagnostics if d.code == "AQL025"]
     assert refusals, case
@@ -103,7 +103,7 @@ def test_plan_says_what_check_says_for_an_interval_without_a_model(tmp_path: Pat
     path = _definition(tmp_path, OBSERVATION + "chunk: PT1H\n")
     [checked] = lint_paths([str(path)], LintOptions(now=NOW)).files
     [reported] = [d for d in checked.diagnostics if d.code == "AQL123"]
-    plan = plan_result(LintResult([dataclasses.replace(checked, diagnostics=[])]), NOW)
+    plan = plan_result(LintResult([structs.replace(checked, diagnostics=[])]), NOW)
     [refused] = [d for d in plan.diagnostics if d.code == "AQL025"]
     assert (
         refused.message
@@ -132,7 +132,7 @@ def test_a_chunk_shortened_by_the_profile_is_counted_as_plan_cuts_it(tmp_path: P
         "than 100,000 requests"
     )
     [checked] = result.files
-    plan = plan_result(LintResult([dataclasses.replace(checked, diagnostics=[])]), NOW)
+    plan = plan_result(LintResult([structs.replace(checked, diagnostics=[])]), NOW)
     [refused] = [d for d in plan.diagnostics if d.code == "AQL025"]
     assert refused.message == reported.message
 

@@ -5,9 +5,9 @@ the end of a flow mapping or JSON object, compact JSON, and a fix whose edits ov
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
+from msgspec.structs import replace
 
 from aggqlint.checks.engine import LintOptions, lint_text
 from aggqlint.diagnostics import Diagnostic, Location, Severity

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import run_aggqlint
 from jsonschema import Draft4Validator
+from msgspec.structs import replace
 
 from aggqlint.checks.engine import CheckedFile, LintResult
 from aggqlint.checks.metadata import all_rules

@@ -4,13 +4,13 @@ holds, zones far from UTC) through check and plan: never a crash, never a rule f
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from aggqlint.checks.engine import CheckedFile, LintOptions, LintResult, lint_paths
 from aggqlint.diagnostics import Severity
@@ -73,6 +73,6 @@ def test_check_and_plan_never_fail_and_agree(definition: dict[str, object]) -> N
     plan = plan_result(LintResult([checked]), NOW)
     assert "AQL009" not in {d.code for d in plan.diagnostics}
     # plan on its own, without the file's diagnostics: a refusal means check had an error.
-    alone = plan_result(LintResult([dataclasses.replace(checked, diagnostics=[])]), NOW)
+    alone = plan_result(LintResult([structs.replace(checked, diagnostics=[])]), NOW)
     if any(d.code == "AQL025" for d in alone.diagnostics):
         assert any(d.severity is Severity.ERROR for d in checked.diagnostics)

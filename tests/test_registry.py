@@ -5,11 +5,11 @@ they run, and per-rule options are declared once and documented."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from aggqlint.checks import filters, registry, schema
 from aggqlint.checks.context import RuleContext

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import force_setattr, replace
 
 from aggqlint.fixes.model import Fix
 
@@ -26,8 +28,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r}; use error, warning or info") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(Struct, frozen=True):
     file: str
     line: int | None = None  # 1-based; None when the input had no source text (Python API)
     column: int | None = None  # 1-based
@@ -41,22 +42,42 @@ class Location:
     end_offset: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Struct, frozen=True):
     code: str
     severity: Severity
     message: str
     location: Location
     rule: str = ""  # short rule name, e.g. "unknown-metric"
     suggestion: str | None = None  # one-line hint, or the corrected YAML fragment
-    data: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Facts for the output formats and fixes: not part of what the diagnostic says, so not
+    # compared or hashed (see __eq__).
+    data: dict[str, Any] = field(default_factory=dict)
     fix: Fix | None = None  # with edits located in the source (none without source text)
+
+    def _identity(self) -> tuple[Any, ...]:
+        return (
+            self.code,
+            self.severity,
+            self.message,
+            self.location,
+            self.rule,
+            self.suggestion,
+            self.fix,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Diagnostic:
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
 
     def __post_init__(self) -> None:
         # A diagnostic given only a suggestion (by a caller of the Python API, or a stage that
         # adds one later) carries it as advice, so that every reader finds it in `fix`.
         if self.fix is None and self.suggestion is not None:
-            object.__setattr__(self, "fix", Fix.from_suggestion(self.suggestion))
+            force_setattr(self, "fix", Fix.from_suggestion(self.suggestion))
 
     def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)
@@ -84,8 +105,7 @@ class Diagnostic:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """What a check reports: a code and a place in the data; the engine adds file and line."""
 
     code: str
@@ -93,8 +113,19 @@ class Finding:
     message: str
     suggestion: str | None = None
     at_key: bool = False  # point at the mapping key rather than its value (unknown fields)
-    data: dict[str, Any] = field(default_factory=dict, compare=False)
+    data: dict[str, Any] = field(default_factory=dict)  # not compared, as in Diagnostic
     fix: Fix | None = None  # changes by pointer; a bare suggestion becomes a display fix
+
+    def _identity(self) -> tuple[Any, ...]:
+        return (self.code, self.pointer, self.message, self.suggestion, self.at_key, self.fix)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Finding:
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
 
 
 def pointer_join(base: str, *parts: str | int) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.data import load_json, load_yaml
 
@@ -14,8 +15,7 @@ PREFIX = "/api/v2/analytics/"
 SUFFIX = "/query"
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(Struct, frozen=True):
     name: str  # short name: conversations/aggregates
     path: str  # /api/v2/analytics/conversations/aggregates/query
     model: str  # the request model, e.g. ConversationAggregationQuery

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.api.endpoints import Endpoint, all_endpoints
 from aggqlint.api.vocabulary import Vocabulary, vocabulary
@@ -21,8 +22,7 @@ _KIND_BY_PREFIX = {"n": ("count", "count"), "t": ("timer", "ms"), "o": ("observa
 _WORD = re.compile(r"[A-Z][a-z0-9]*|[A-Z]+(?![a-z])|[a-z0-9]+")
 
 
-@dataclass(frozen=True)
-class MetricInfo:
+class MetricInfo(Struct, frozen=True):
     name: str
     kind: str
     unit: str
@@ -37,8 +37,7 @@ class MetricInfo:
         return self.text if self.documented else f"no documented meaning; by its name: {self.text}"
 
 
-@dataclass(frozen=True)
-class DimensionInfo:
+class DimensionInfo(Struct, frozen=True):
     name: str
     text: str
     group_by: bool  # usable in `groupBy`
@@ -49,16 +48,14 @@ class DimensionInfo:
         return self.text or "not described yet"
 
 
-@dataclass(frozen=True)
-class EndpointListing:
+class EndpointListing(Struct, frozen=True):
     endpoint: Endpoint
     metrics: tuple[MetricInfo, ...]
     dimensions: tuple[DimensionInfo, ...]
     metrics_in_filters_only: bool = False  # detail queries take metrics only in predicates
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(Struct, frozen=True):
     """A name found by `search` across endpoints, with the sync endpoints that take it."""
 
     role: str  # "metric" or "dimension"

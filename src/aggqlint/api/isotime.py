@@ -36,13 +36,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from msgspec import Struct
+from msgspec.structs import force_setattr
 
 __all__ = [
     "Duration",
@@ -82,8 +84,7 @@ IntervalErrorKind = Literal[
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(Struct, frozen=True):
     """A non-negative ISO 8601 duration ``PnYnMnWnDTnHnMnS``.
 
     ``seconds`` is a :class:`~decimal.Decimal` so that fractional text such as ``PT0.1S`` is held
@@ -109,7 +110,7 @@ class Duration:
                 raise ValueError(f"Duration.{name} must not be negative, got {value}")
         secs: object = self.seconds
         if isinstance(secs, int) and not isinstance(secs, bool):
-            object.__setattr__(self, "seconds", Decimal(secs))
+            force_setattr(self, "seconds", Decimal(secs))
         elif not isinstance(secs, Decimal):
             raise TypeError(f"Duration.seconds must be a Decimal or an int, got {secs!r}")
         if not self.seconds.is_finite() or self.seconds < 0:
@@ -273,8 +274,7 @@ def _months_days_micros(d: Duration) -> tuple[int, int, int]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Instant:
+class Instant(Struct, frozen=True):
     """A parsed timestamp.
 
     ``value`` is naive when the text had no offset (``has_offset`` is False); ``aware`` reads such
@@ -433,8 +433,7 @@ class IntervalError(ValueError):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
+class Interval(Struct, frozen=True):
     """A parsed interval. ``start`` and ``end`` are always aware (naive text read as UTC).
 
     ``naive_parts`` lists the parts written without an offset (callers warn about them);

@@ -6,8 +6,9 @@ from __future__ import annotations
 import difflib
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from aggqlint.data import load_json
 
@@ -17,8 +18,7 @@ LOGIN_URL_ENV = "GENESYSCLOUD_LOGIN_URL"
 DEFAULT_REGION = "us-east-1"  # the SDKs' default, used only where nothing is sent (plan)
 
 
-@dataclass(frozen=True)
-class Hosts:
+class Hosts(Struct, frozen=True):
     api_url: str  # https://api.mypurecloud.com, no trailing slash
     login_url: str  # https://login.mypurecloud.com
     region: str | None = None  # None when the URLs were given directly

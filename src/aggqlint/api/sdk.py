@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.api.endpoints import Endpoint, all_endpoints
 from aggqlint.checks.didyoumean import close_match
@@ -19,8 +20,7 @@ PACKAGE = "PureCloudPlatformClientV2"  # the import name of PyPI's purecloudplat
 _LIST_OF = re.compile(r"^list\[(\w+)\]$")
 
 
-@dataclass(frozen=True, slots=True)
-class SdkAttribute:
+class SdkAttribute(Struct, frozen=True):
     name: str  # snake_case, as Python code writes it
     json: str  # the JSON name the SDK sends
     type: str  # swagger type: str, int, list[str], ConversationAggregateQueryFilter, ...
@@ -34,8 +34,7 @@ class SdkAttribute:
         return name if name in _facts()["models"] else None
 
 
-@dataclass(frozen=True, slots=True)
-class SdkMethod:
+class SdkMethod(Struct, frozen=True):
     name: str
     http: str
     path: str

@@ -8,17 +8,17 @@ the calendar arithmetic underneath.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.api import isotime
 from aggqlint.api.isotime import Duration, Interval, IntervalError
 from aggqlint.data import load_yaml
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Struct, frozen=True):
     """One interval as written: the body's 'interval' or an entry of the definition's windows."""
 
     text: str

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.api.endpoints import Endpoint, all_endpoints
 from aggqlint.data import load_yaml
@@ -34,8 +35,7 @@ def role_of(model: str, prop: str, top_level: bool) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(Struct, frozen=True):
     metrics: frozenset[str]  # every metric name the endpoint's body accepts anywhere
     group_by: frozenset[str]
     filter_dimensions: frozenset[str]
@@ -138,8 +138,7 @@ def known_wrong_name(name: str, role: str) -> tuple[bool, str | None]:
     return False, None
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(Struct, frozen=True):
     """One place in a request body that takes metric or dimension names from its own list."""
 
     field: str  # the body's top-level property it sits under: groupBy, segmentFilters, ...

@@ -15,7 +15,6 @@ Safe by construction:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import enum
 import hashlib
 import json
@@ -24,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, structs
 
 from aggqlint.data import data_root
 from aggqlint.diagnostics import Diagnostic, Location, Severity
@@ -48,8 +49,7 @@ _TAG = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     diagnostics: list[Diagnostic]  # before suppressions and the policy, as the check found
     reports: list[str]  # the report names the file defines (duplicates are found across files)
 
@@ -162,8 +162,8 @@ def _write_once(path: Path, text: str) -> None:
 
 def _plain(value: Any) -> Any:
     """A value as JSON that is the same in every run (sets sorted, enums by name)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Struct):
+        return {f.name: _plain(getattr(value, f.name)) for f in structs.fields(value)}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, set | frozenset):
@@ -183,7 +183,7 @@ def _encode(diagnostic: Diagnostic) -> dict[str, Any]:
         "code": diagnostic.code,
         "severity": diagnostic.severity.name,
         "message": diagnostic.message,
-        "location": dataclasses.asdict(diagnostic.location),
+        "location": structs.asdict(diagnostic.location),
         "rule": diagnostic.rule,
         "suggestion": diagnostic.suggestion,
         "data": diagnostic.data,
@@ -193,8 +193,7 @@ def _encode(diagnostic: Diagnostic) -> dict[str, Any]:
             "applicability": fix.applicability.value,
             "message": fix.message,
             "edits": [
-                [dataclasses.astuple(e.start), dataclasses.astuple(e.end), e.content]
-                for e in fix.edits
+                [structs.astuple(e.start), structs.astuple(e.end), e.content] for e in fix.edits
             ],
             "shown": fix.shown,
             "fragment": fix.fragment,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
+
+from msgspec import Struct, field
 
 from aggqlint.api import timespans
 from aggqlint.api.endpoints import Endpoint
@@ -19,8 +20,7 @@ from aggqlint.diagnostics import Finding
 T = TypeVar("T")
 
 
-@dataclass(eq=False)
-class RuleContext:
+class RuleContext(Struct, eq=False, dict=True):  # dict: for cached_property
     body: dict[str, Any]  # the request body under check
     endpoint: Endpoint
     windows: list[str | None] = field(default_factory=list)  # the definition's (None: not text)
@@ -28,7 +28,7 @@ class RuleContext:
     limits: dict[str, Any] = field(default_factory=dict)  # from the config profile
     now: datetime | None = None  # fixed "now" for reproducible runs (--now)
     in_envelope: bool = False  # body sits under `query:` (windows/chunk pointers are ../)
-    _memo: dict[Callable[[RuleContext], Any], Any] = field(default_factory=dict, repr=False)
+    _memo: dict[Callable[[RuleContext], Any], Any] = field(default_factory=dict)
 
     def shared(self, compute: Callable[[RuleContext], T]) -> T:
         """compute(self), worked out once for this context whichever rule asks first (a

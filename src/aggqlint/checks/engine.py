@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from aggqlint.checks.cache import CLOCK_READS, ResultCache
 from aggqlint.checks.cache import Entry as CacheEntry
@@ -43,8 +45,7 @@ if TYPE_CHECKING:
 MAX_REPEATS = 20
 
 
-@dataclass
-class LintOptions:
+class LintOptions(Struct):
     endpoint: str | None = None  # for bare bodies: --endpoint
     now: datetime | None = None
     policy_for: Callable[[Path], Policy] | None = None  # the config's policy for a file
@@ -60,8 +61,7 @@ class LintOptions:
     stdin_found: bool = False
 
 
-@dataclass
-class CheckedFile:
+class CheckedFile(Struct):
     path: str
     source: Source
     definitions: list[ReportDefinition]
@@ -74,15 +74,13 @@ class CheckedFile:
     fixed: FixOutcome | None = None  # with fixing on: what the fixes did to the text
 
 
-@dataclass(frozen=True)
-class Fixing:
+class Fixing(Struct, frozen=True):
     """check --fix: which fixes to apply (safe ones always)."""
 
     unsafe: bool = False
 
 
-@dataclass
-class LintResult:
+class LintResult(Struct):
     files: list[CheckedFile] = field(default_factory=list)
     fixing: Fixing | None = None  # the run applied fixes (check --fix or --diff)
 

@@ -4,8 +4,9 @@ against schemas/report.schema.json, every problem one AQL025 in the keyword rule
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from aggqlint.checks.registry import CRASH, rule
 from aggqlint.diagnostics import Finding

@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.checks.context import RuleContext, run_family
 from aggqlint.checks.registry import rule
@@ -26,8 +27,7 @@ _BOUNDS = ("gt", "gte", "lt", "lte")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(Struct, frozen=True):
     """A filter, clause or predicate in the body, with the schema of its model."""
 
     pointer: str
@@ -57,8 +57,7 @@ class _Part:
                 yield _Part(pointer_join(self.pointer, prop, index), item, model, defs[model])
 
 
-@dataclass(frozen=True)
-class _Walk:
+class _Walk(Struct, frozen=True):
     """The filter parts of one body, walked once for every filter rule."""
 
     filters: list[_Part]

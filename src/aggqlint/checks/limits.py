@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from aggqlint.api import isotime
 from aggqlint.api import timespans as timing
@@ -27,8 +29,7 @@ from aggqlint.diagnostics import Finding
 from aggqlint.fixes.model import Fix
 
 
-@dataclass(frozen=True)
-class _Limits:
+class _Limits(Struct, frozen=True):
     """The limits that apply to one query."""
 
     detail: Duration | None  # the documented detail-query span, with or without a filter
@@ -167,8 +168,7 @@ def _span(
             )
 
 
-@dataclass(frozen=True)
-class _Reach:
+class _Reach(Struct, frozen=True):
     """Whether the spans a chunk cuts reach past a limit at all: a chunk longer than a limit
     does no harm when every interval it cuts is shorter. Unreadable spans count as reaching."""
 

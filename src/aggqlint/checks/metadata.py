@@ -8,8 +8,9 @@ say how. A rule no file can show has `example: none` and an `example-reason`.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from aggqlint.data import data_root, load_yaml
 from aggqlint.diagnostics import Severity
@@ -19,8 +20,7 @@ from aggqlint.diagnostics import Severity
 Fixable = Literal[False, "safe", "unsafe"]
 
 
-@dataclass(frozen=True)
-class RuleOption:
+class RuleOption(Struct, frozen=True):
     """A setting the rule reads from a config profile, as documented beside it."""
 
     name: str
@@ -29,8 +29,7 @@ class RuleOption:
     doc: str
 
 
-@dataclass(frozen=True)
-class RuleMeta:
+class RuleMeta(Struct, frozen=True):
     code: str
     name: str
     severity: Severity

@@ -8,8 +8,9 @@ name; the slots come from the generated schemas (catalog.slots), so nothing here
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from aggqlint.api import bodyfit
 from aggqlint.api import vocabulary as catalog

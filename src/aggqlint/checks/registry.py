@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.diagnostics import Finding
 
@@ -38,8 +39,7 @@ CRASH = "AQL009"
 Enabled = Callable[[str], bool]
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Struct, frozen=True):
     """A per-rule setting read from a config profile (yamllint's CONF), e.g. max-interval:
     declared beside its rule, parsed and validated once by the config, generically."""
 
@@ -70,8 +70,7 @@ class Option:
         raise AssertionError(f"option {self.name}: unknown kind {self.kind!r}")
 
 
-@dataclass(frozen=True, eq=False)
-class Unit:
+class Unit(Struct, frozen=True, eq=False):
     codes: tuple[str, ...]
     scope: str
     check: Callable[[Any], Iterable[Finding]]

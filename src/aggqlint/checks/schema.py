@@ -12,8 +12,10 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from aggqlint.api.endpoints import Endpoint
 from aggqlint.checks import placement, registry
@@ -67,8 +69,7 @@ class Model:
         return name
 
 
-@dataclass(frozen=True)
-class KeywordError:
+class KeywordError(Struct, frozen=True):
     """One validator error, with what a keyword's rule needs to explain it."""
 
     model: Model
@@ -79,8 +80,7 @@ class KeywordError:
     scalars: dict[str, RawScalar]  # the scalars as written (YAML 1.1 coercion)
 
 
-@dataclass(frozen=True)
-class NotFinite:
+class NotFinite(Struct, frozen=True):
     """A NaN or infinity in the body (YAML's .nan and .inf), which JSON cannot carry."""
 
     pointer: str
@@ -89,8 +89,7 @@ class NotFinite:
     written: str | None = None  # the text it was read from, when the loader kept it
 
 
-@dataclass(frozen=True)
-class NullField:
+class NullField(Struct, frozen=True):
     """An optional field of a model written as null."""
 
     pointer: str

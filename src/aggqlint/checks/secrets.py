@@ -23,8 +23,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+from msgspec import Struct
 
 from aggqlint.api.endpoints import all_endpoints
 from aggqlint.checks.registry import rule
@@ -62,8 +63,7 @@ class _Hit(NamedTuple):
 
 # eq=False: hashed by identity, as the one instance is a cache key for every field name; a
 # field-by-field hash would cost more than the judgement it looks up.
-@dataclass(frozen=True, eq=False)
-class _Patterns:
+class _Patterns(Struct, frozen=True, eq=False):
     exact: frozenset[str]
     suffixes: tuple[str, ...]
     not_credentials: frozenset[str]

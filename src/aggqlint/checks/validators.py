@@ -10,12 +10,12 @@ messages are the same whichever backend found the problem.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Protocol
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class SchemaError:
+
+class SchemaError(Struct, frozen=True):
     validator: str  # the failing keyword: type, enum, required, additionalProperties, ...
     validator_value: Any  # that keyword's value in the schema
     instance: Any  # the failing value

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from aggqlint.checks.engine import LintOptions
@@ -73,8 +73,7 @@ def definition_options(function: F) -> F:
     return function
 
 
-@dataclass(frozen=True)
-class PathOptions:
+class PathOptions(Struct, frozen=True):
     """Which files the path arguments stand for: --exclude, --force-exclude, --stdin-filename."""
 
     exclude: tuple[str, ...] = ()

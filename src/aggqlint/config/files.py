@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from aggqlint.api.endpoints import EndpointError, resolve_endpoint
 from aggqlint.config.codes import UnknownRule, did_you_mean, selector
@@ -67,8 +67,7 @@ class ConfigError(UsageError):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass(frozen=True)
-class CliOverrides:
+class CliOverrides(Struct, frozen=True):
     """What `aggqlint check` options say; they win over every config file."""
 
     select: tuple[str, ...] = ()  # replaces the config's select when given
@@ -77,8 +76,7 @@ class CliOverrides:
     fail_on: str | None = None
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Struct, frozen=True):
     path: Path  # absolute
     select: frozenset[str] | None = None  # None: every rule
     ignore: frozenset[str] = frozenset()
@@ -101,6 +99,8 @@ def load_config(path: Path) -> Config | None:
     """The config in one file; None for a pyproject.toml without [tool.aggqlint]."""
     path = Path(os.path.abspath(path))
     shown = display_path(path)
+    import tomllib  # here: most runs find no config file and never need the TOML parser
+
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
@@ -293,8 +293,7 @@ def _toml_type(value: Any) -> str:
     return names.get(type(value), f"a {type(value).__name__}")
 
 
-@dataclass(frozen=True)
-class _Overrides:
+class _Overrides(Struct, frozen=True):
     """CliOverrides checked once: codes resolved, severity parsed."""
 
     select: frozenset[str]
@@ -385,8 +384,7 @@ def load_policy_factory(
     return load_settings(explicit_config, overrides).policy_for
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """What the configs decide for one run: each file's policy, and which paths a folder
     walk skips."""
 

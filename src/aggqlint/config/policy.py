@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from aggqlint.diagnostics import Diagnostic, Severity
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(Struct, frozen=True):
     select: frozenset[str] = frozenset()  # codes or code prefixes; empty means all
     ignore: frozenset[str] = frozenset()
     severity: dict[str, Severity] = field(default_factory=dict)  # code -> severity override

@@ -12,10 +12,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from typing import Any
 
-import yaml
+from msgspec import Struct
+from msgspec.structs import replace
 
 from aggqlint.checks.metadata import rule
 from aggqlint.config.codes import UnknownRule, lookup
@@ -30,16 +30,14 @@ _COMMAND = re.compile(r"(?P<kind>[A-Za-z-]+)\s*(?:=(?P<codes>.*))?")
 _USAGE = "write '# aggqlint: disable=CODE[,CODE] -- reason' or 'disable-file=CODE'"
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(Struct, frozen=True):
     line: int  # 1-based, of the '#'
     column: int
     text: str  # from the '#' to the end of the line
     alone: bool  # nothing but blanks before it on its line
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(Struct, frozen=True):
     line: int
     column: int
     codes: tuple[str, ...]
@@ -48,8 +46,7 @@ class Directive:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class Suppressed:
+class Suppressed(Struct, frozen=True):
     kept: list[Diagnostic]  # what is still reported, with AQL007/AQL011 added
     suppressed: list[Diagnostic]  # what the comments silenced
 
@@ -224,6 +221,8 @@ def python_comments(text: str) -> Iterator[Comment]:
 def _token_spans(text: str) -> tuple[list[tuple[int, int]], int]:
     """(start, end) offsets of every token that can hold a '#', and the offset up to which the
     scan is trustworthy (the end, or where a syntax error stopped the scanner)."""
+    import yaml  # here: a run that meets no YAML comment never imports PyYAML
+
     spans: list[tuple[int, int]] = []
     loader: Any = yaml.SafeLoader(text)  # the pure-Python scanner: its marks are character offsets
     try:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from aggqlint.diagnostics import Diagnostic
 from aggqlint.fixes.model import Applicability, Edit, apply_edits
@@ -26,14 +27,12 @@ TANGLED = "its edits overlap one another (an aggqlint bug: please report it)"
 Check = Callable[[str], list[Diagnostic]]  # the file's diagnostics for a text, as reported
 
 
-@dataclass(frozen=True)
-class Dropped:
+class Dropped(Struct, frozen=True):
     diagnostic: Diagnostic  # whose fix was not applied
     reason: str  # why, in a user's words: "it would add AQL123 (...)"
 
 
-@dataclass
-class FixOutcome:
+class FixOutcome(Struct):
     original: str
     text: str  # after the fixes
     applied: list[Diagnostic] = field(default_factory=list)  # their fixes are in text

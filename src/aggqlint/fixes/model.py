@@ -8,8 +8,10 @@ with the new text written in the file's own style (fixtext.py). `apply_edits` ap
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 
 class Applicability(enum.StrEnum):
@@ -18,15 +20,13 @@ class Applicability(enum.StrEnum):
     DISPLAY = "display"  # advice only: nothing to apply
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(Struct, frozen=True):
     line: int  # 1-based
     column: int  # 1-based, in characters
     offset: int  # 0-based index into the decoded text
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(Struct, frozen=True):
     """Replace the text from start up to (not including) end with content."""
 
     start: Position
@@ -45,36 +45,37 @@ class Edit:
 # given, like a Finding's pointer.
 
 
-@dataclass(frozen=True, slots=True)
-class ReplaceValue:
+class ReplaceValue(Struct, frozen=True):
     pointer: str
     # Written as the file writes such values (a string keeps its quotes). Lists and mappings
     # cannot be hashed: a finding is hashed by its other fields.
-    value: Any = field(hash=False)
+    value: Any
+
+    def __hash__(self) -> int:  # compared whole, hashed by the pointer alone
+        return hash((ReplaceValue, self.pointer))
 
 
-@dataclass(frozen=True, slots=True)
-class RenameKey:
+class RenameKey(Struct, frozen=True):
     pointer: str  # the entry whose key is renamed
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class ReplaceEntry:
+class ReplaceEntry(Struct, frozen=True):
     pointer: str  # the entry (key and value) replaced by these fields, in order
-    fields: dict[str, Any] = field(hash=False)
+    fields: dict[str, Any]
+
+    def __hash__(self) -> int:  # compared whole, hashed by the pointer alone
+        return hash((ReplaceEntry, self.pointer))
 
 
-@dataclass(frozen=True, slots=True)
-class RemoveEntry:
+class RemoveEntry(Struct, frozen=True):
     pointer: str  # a mapping entry or a list item
 
 
 Change = ReplaceValue | RenameKey | ReplaceEntry | RemoveEntry
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(Struct, frozen=True):
     applicability: Applicability
     message: str  # what the fix does, one line
     changes: tuple[Change, ...] = ()  # proposed by the check

@@ -11,11 +11,10 @@ import functools
 import json
 import re
 from collections.abc import Callable, Collection
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import yaml
+from msgspec.structs import replace
 
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import pointer_join
@@ -61,6 +60,8 @@ def interval_fix(body: dict[str, Any], fragment: str | None) -> Fix | None:
     """The time family's corrected fragment for a wrong 'interval' (the range from invented
     fields, the duration moved to 'granularity'), as edits: the interval entry becomes the
     fragment's fields and the invented range fields go. May change the meaning: unsafe."""
+    import yaml  # only when a fix is written: most runs never need PyYAML
+
     if not fragment:
         return None
     fields = yaml.safe_load(fragment)
@@ -90,6 +91,8 @@ def render(fragment: dict[str, Any]) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _render(fragment_json: str) -> str:
+    import yaml  # only when a fix is written: most runs never need PyYAML
+
     fragment: dict[str, Any] = json.loads(fragment_json)
     parts = []
     for key, value in fragment.items():
@@ -259,6 +262,8 @@ def filter_shape(item: Any, known: Collection[str]) -> tuple[str, list[str]] | N
 def predicate(item: dict[str, Any], known: Collection[str]) -> str | None:
     """The API's predicate for one written in another shape ({type: EQUALS, field: queue.id}),
     as a flow mapping; None when it has no equivalent (an operator the API lacks)."""
+    import yaml  # only when a fix is written: most runs never need PyYAML
+
     fields = predicate_fields(item, known)
     if fields is None:
         return None

@@ -11,8 +11,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import yaml
-
 from aggqlint.fixes import shapes
 from aggqlint.fixes.model import (
     Applicability,
@@ -244,6 +242,8 @@ def _in_quotes(value: str, quote: str) -> str | None:
 
 def _flow_yaml(value: Any) -> str:
     """A value as YAML writes it inline: plain where YAML reads it back the same, else quoted."""
+    import yaml  # only when a fix is written: most runs never need PyYAML
+
     text: str = yaml.safe_dump(
         [value], default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False
     )
@@ -253,6 +253,8 @@ def _flow_yaml(value: Any) -> str:
 def _block_scalar(value: Any) -> str:
     """A scalar as a block mapping's value: plain where it reads back the same (colons and
     commas are fine there, unlike inside brackets), else quoted."""
+    import yaml  # only when a fix is written: most runs never need PyYAML
+
     text: str = yaml.safe_dump(
         {"k": value}, default_flow_style=False, allow_unicode=True, width=1_000_000
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from aggqlint.api import bodyfit
 from aggqlint.api.endpoints import Endpoint, EndpointError, all_endpoints, resolve_endpoint
@@ -18,8 +19,7 @@ EXTENSION_PREFIX = "x-"
 _MARKERS = frozenset({"report", "endpoint", "query"})
 
 
-@dataclass
-class ReportDefinition:
+class ReportDefinition(Struct):
     document: Document
     name: str | None
     endpoint: Endpoint | None

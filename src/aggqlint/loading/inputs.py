@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.config.globs import Glob
 
@@ -28,8 +29,7 @@ class UsageError(Exception):
     """A problem with how aggqlint was called (exit 2), not with a checked file."""
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(Struct, frozen=True):
     """One file to check."""
 
     path: Path | None  # None: standard input

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 _WHITESPACE = " \t\n\r"  # JSON's own: nothing else separates tokens
 _WORD = re.compile(r"[A-Za-z_$][\w$]*")
@@ -21,14 +22,12 @@ _VALUE_STARTS = frozenset('"{[-0123456789tfn')
 _CLOSERS = {"[": "]", "{": "}"}
 
 
-@dataclass(frozen=True, slots=True)
-class JsonMistake:
+class JsonMistake(Struct, frozen=True):
     message: str
     offset: int  # index into the text
 
 
-@dataclass
-class JsonReading:
+class JsonReading(Struct):
     """The value, or the mistake; and what only the position-keeping pass can locate."""
 
     value: Any = None

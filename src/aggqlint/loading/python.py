@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from aggqlint.api import sdk
 from aggqlint.api.endpoints import Endpoint, EndpointError, resolve_endpoint
@@ -40,15 +41,13 @@ _HTTP_SENDS = frozenset({"post", "put", "request"})
 _GROWING = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "clear"})
 
 
-@dataclass
-class PythonBody:
+class PythonBody(Struct):
     value: DictValue | ModelObject
     endpoint: Endpoint | None  # from the SDK method, the URL or the model class
     model: str | None  # the request model the body's attributes are read with
 
 
-@dataclass
-class PythonReading:
+class PythonReading(Struct):
     bodies: list[PythonBody] = field(default_factory=list)
     # Findings about the Python itself (classes, methods, arguments), at a node of the code.
     findings: list[tuple[Finding, ast.AST]] = field(default_factory=list)

@@ -10,9 +10,10 @@ import io
 import re
 import tokenize
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from aggqlint.api import sdk
 from aggqlint.diagnostics import Finding, pointer_join
@@ -130,8 +131,7 @@ class _Places:
         return Span(line, column + 1, start, end_line, end_column + 1, end)
 
 
-@dataclass
-class _Body:
+class _Body(Struct):
     """A body being written out: the JSON, where each part is in the code, what is unread."""
 
     places: _Places

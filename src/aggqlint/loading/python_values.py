@@ -5,45 +5,40 @@ as Unknown. Nothing is imported or run."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from typing import Any
 
+from msgspec import Struct, field
 
-@dataclass(eq=False)
-class Literal:
+
+class Literal(Struct, eq=False):
     value: Any  # str, int, float, bool or None
     node: ast.expr
 
 
-@dataclass(eq=False)
-class ListValue:
+class ListValue(Struct, eq=False):
     items: list[Value]
     node: ast.expr
     grown: bool = False  # appended to, extended, ...: its entries are no longer all known
 
 
-@dataclass(eq=False)
-class DictEntry:
+class DictEntry(Struct, eq=False):
     key: ast.AST  # where the key is written (a dict key or a dict() keyword)
     value: Value
 
 
-@dataclass(eq=False)
-class DictValue:
+class DictValue(Struct, eq=False):
     entries: dict[str, DictEntry]
     node: ast.expr
     open: bool = False  # has keys that cannot be read (**spread, a computed key, update())
 
 
-@dataclass(eq=False)
-class Attribute:
+class Attribute(Struct, eq=False):
     name: str  # as written in the code
     where: ast.AST  # the attribute target or the keyword argument
     value: Value
 
 
-@dataclass(eq=False)
-class ModelObject:
+class ModelObject(Struct, eq=False):
     """An SDK model object: the class as written, where it is built, what is set on it."""
 
     cls: str
@@ -54,8 +49,7 @@ class ModelObject:
     nested: bool = False  # set as another model's attribute or list entry
 
 
-@dataclass(eq=False)
-class Unknown:
+class Unknown(Struct, eq=False):
     node: ast.expr
     text: str | None = None  # a string's constant parts, '{}' for the rest (URLs in f-strings)
 

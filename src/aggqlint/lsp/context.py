@@ -7,8 +7,9 @@ the key a value belongs to is read from the lines, by indentation, as a person r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from aggqlint.api.endpoints import Endpoint, EndpointError, resolve_endpoint
 
@@ -21,8 +22,7 @@ NAME_CHARS = "A-Za-z0-9_"
 VALUE_CHARS = "A-Za-z0-9_/+.-"  # endpoint short names and time zones
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(Struct, frozen=True):
     text: str
     start: int  # character indices into the line
     end: int

@@ -13,8 +13,9 @@ is no report definition (a compose file, a workflow) gets no findings at all.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from aggqlint.checks.engine import Fixing, LintOptions, UsageError, lint_paths
 from aggqlint.config.files import CliOverrides, load_settings
@@ -24,8 +25,7 @@ from aggqlint.loading.inputs import STDIN, SUFFIXES
 NOT_A_REPORT = "AQL012"  # "skipped": said by a folder walk, noise in an editor
 
 
-@dataclass
-class Linted:
+class Linted(Struct):
     diagnostics: list[Diagnostic] = field(default_factory=list)
     config_error: str | None = None  # the config cannot be used: the command line exits 2
 

@@ -4,8 +4,9 @@ the CLI's --format choices are this registry's keys."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from aggqlint.checks.engine import LintResult
@@ -21,8 +22,7 @@ FORMATTERS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(Struct, frozen=True):
     color: bool = False
     quiet: bool = False  # errors only, summary last
 

@@ -15,17 +15,17 @@ was not a JSON object.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from aggqlint.requests.recording import Call, Verdict, read_records, verdict
 
 MESSAGE_LIMIT = 300  # characters of a server message shown
 
 
-@dataclass(frozen=True)
-class Disagreement:
+class Disagreement(Struct, frozen=True):
     kind: str  # "missed-rule" or "false-alarm"
     recording: str
     line: int
@@ -58,15 +58,13 @@ class Disagreement:
         }
 
 
-@dataclass(frozen=True)
-class MalformedLine:
+class MalformedLine(Struct, frozen=True):
     recording: str
     line: int
     problem: str
 
 
-@dataclass
-class DriftReport:
+class DriftReport(Struct):
     missed_rules: list[Disagreement] = field(default_factory=list)
     false_alarms: list[Disagreement] = field(default_factory=list)
     malformed: list[MalformedLine] = field(default_factory=list)

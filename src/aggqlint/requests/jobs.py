@@ -16,9 +16,10 @@ import functools
 import random
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from aggqlint.api import isotime
 from aggqlint.api import timespans as timing
@@ -35,8 +36,7 @@ LOST = "LOST"  # the status or a results page could not be read
 ROW_KEYS = {"conversations": "conversation", "userDetails": "user", "results": "group"}
 
 
-@dataclass(frozen=True)
-class FollowOptions:
+class FollowOptions(Struct, frozen=True):
     wait: bool = True  # follow jobs to the end (--no-wait: only submit)
     timeout: float = 1800.0  # seconds from submission to a final state (--timeout)
     poll_base: float = 1.0  # the first wait between polls, in seconds; doubles up to poll_max
@@ -76,8 +76,7 @@ class PollSchedule:
         return top / 2 + self._rng.uniform(0, top / 2)
 
 
-@dataclass(frozen=True)
-class JobPaths:
+class JobPaths(Struct, frozen=True):
     status: str  # GET, with {jobId}
     results: str  # GET, with {jobId}
     cancel: str  # DELETE, with {jobId}
@@ -124,8 +123,7 @@ class Channel(Protocol):
     ) -> Exchange: ...
 
 
-@dataclass
-class JobOutcome:
+class JobOutcome(Struct):
     label: str  # the planned request's label
     job_id: str
     state: str  # a final server state, or TIMED_OUT, INTERRUPTED, LOST

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from aggqlint.data import load_yaml
 from aggqlint.requests.jobs import Channel, count_rows, row_unit
@@ -23,15 +24,13 @@ INTERRUPTED = "interrupt"
 NOT_ASKED = "not asked"  # without --all-pages: one page, as written
 
 
-@dataclass(frozen=True)
-class Paging:
+class Paging(Struct, frozen=True):
     size: int
     number: int
     written: bool  # the body has `paging` (else the server's defaults apply)
 
 
-@dataclass
-class PagesOutcome:
+class PagesOutcome(Struct):
     label: str
     pages: int
     rows: int

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from msgspec import Struct, field
 
 from aggqlint.api import isotime
 from aggqlint.api import timespans as timing
@@ -23,8 +24,7 @@ METHOD = "POST"  # every analytics query, sync or job, is a POST of the body
 _EXPANSION_CODE = "AQL025"  # invalid-envelope: windows/chunk that cannot be expanded
 
 
-@dataclass(frozen=True)
-class PlannedRequest:
+class PlannedRequest(Struct, frozen=True):
     report: str
     source_file: str
     document: int
@@ -61,8 +61,7 @@ class PlannedRequest:
         }
 
 
-@dataclass
-class PlannedDefinition:
+class PlannedDefinition(Struct):
     report: str
     source_file: str
     document: int
@@ -80,8 +79,7 @@ class PlannedDefinition:
         return _unique([*self.diagnostics, *(d for r in self.requests for d in r.diagnostics)])
 
 
-@dataclass
-class Plan:
+class Plan(Struct):
     lint: LintResult
     definitions: list[PlannedDefinition]
     file_diagnostics: list[Diagnostic]  # a file that could not be read or parsed

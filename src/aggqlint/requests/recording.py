@@ -13,12 +13,13 @@ import json
 import os
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from msgspec import Struct, field
 
 from aggqlint.diagnostics import Diagnostic, Severity
 
@@ -134,8 +135,7 @@ class Redactor:
         return value
 
 
-@dataclass
-class Exchange:
+class Exchange(Struct):
     """One planned request and what happened to it."""
 
     request: PlannedRequest
@@ -299,8 +299,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-@dataclass(frozen=True)
-class RecordLine:
+class RecordLine(Struct, frozen=True):
     number: int  # 1-based line number in the file
     record: dict[str, Any] | None
     problem: str | None = None  # why the line is not a usable record

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from aggqlint.requests.recording import Call, Verdict, read_records, verdict
 
@@ -28,8 +29,7 @@ _ADDED = frozenset({"count", "sum", "numerator", "denominator"})  # what two par
 DETAIL_IDS = {"conversations": "conversationId", "userDetails": "userId"}
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(Struct, frozen=True):
     """One recorded answer that holds data."""
 
     recording: str
@@ -41,8 +41,7 @@ class Answer:
     response: dict[str, Any]
 
 
-@dataclass
-class ResultsTable:
+class ResultsTable(Struct):
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "FILE:LINE: why", unreadable lines

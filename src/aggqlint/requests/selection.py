@@ -3,21 +3,19 @@ also those with errors; what is left out, and why."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from aggqlint.diagnostics import Diagnostic, Severity
 from aggqlint.requests.plan import Plan, PlannedDefinition, PlannedRequest
 
 
-@dataclass(frozen=True)
-class Work:
+class Work(Struct, frozen=True):
     request: PlannedRequest
     diagnostics: tuple[Diagnostic, ...]  # the definition's diagnostics and the request's own
     forced: bool
 
 
-@dataclass
-class Selection:
+class Selection(Struct):
     work: list[Work]
     refused: list[PlannedDefinition]  # error-level diagnostics and no --force
     unsendable: list[PlannedDefinition]  # nothing that could be sent, even with --force

@@ -14,11 +14,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import requests
+from msgspec import Struct, field
 from requests.adapters import HTTPAdapter
 
 from aggqlint import __version__
@@ -73,10 +73,12 @@ class TokenError(Exception):
     """The token endpoint refused or could not be reached (exit 2)."""
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(Struct, frozen=True):
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str
+
+    def __repr__(self) -> str:  # the secret never reaches a log or a traceback
+        return f"Credentials(client_id={self.client_id!r}, client_secret='***')"
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Credentials:
@@ -90,8 +92,7 @@ class Credentials:
         return cls(environ[CLIENT_ID_ENV], environ[CLIENT_SECRET_ENV])
 
 
-@dataclass(frozen=True)
-class SubmitOptions:
+class SubmitOptions(Struct, frozen=True):
     hosts: Hosts
     max_attempts: int = 5  # sends of one request, the first included
     connect_timeout: float = 10.0
@@ -103,8 +104,7 @@ class SubmitOptions:
     follow: FollowOptions = field(default_factory=FollowOptions)  # jobs and detail pages
 
 
-@dataclass
-class SubmitOutcome:
+class SubmitOutcome(Struct):
     exchanges: list[Exchange] = field(default_factory=list)  # every one recorded, in order
     jobs: list[JobOutcome] = field(default_factory=list)
     pages: list[PagesOutcome] = field(default_factory=list)  # detail queries
