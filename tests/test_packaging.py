@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO
 
 
@@ -44,23 +46,76 @@ def test_wheel_contains_the_data(wheel: Path) -> None:
     assert any(n.startswith("aggqlint/_data/rules/checks/") for n in names)
 
 
-def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
-    target = tmp_path / "site"
+def test_wheel_carries_each_yaml_data_file_as_the_same_json(wheel: Path) -> None:
+    """hatch_build.py: the JSON copy holds exactly the data the YAML does."""
+    archive = zipfile.ZipFile(wheel)
+    sources = sorted((REPO / "rules").rglob("*.yaml"))
+    assert len(sources) >= 15
+    for source in sources:
+        relative = source.relative_to(REPO / "rules").as_posix()
+        copy = json.loads(archive.read(f"aggqlint/_data/rules/{relative}.json"))
+        assert copy == yaml.safe_load(source.read_text(encoding="utf-8")), relative
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), wheel],
         check=True,
         timeout=300,
     )
+    return target
+
+
+def test_installed_wheel_checks_json_without_pyyaml(installed: Path, tmp_path: Path) -> None:
+    """A run on JSON bodies reads the data's JSON copies and never imports PyYAML (~35 ms of
+    every start), and says what a run from the checkout says."""
+    body = tmp_path / "body.json"
+    body.write_text(
+        json.dumps(
+            {
+                "interval": "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z",
+                "metrics": ["nOffered", "tHandle"],
+                "groupBy": ["queueId"],
+            },
+            indent=2,
+        )
+    )
+    args = ["check", "--no-cache", "--endpoint", "conversations/aggregates", "--format", "json"]
+    probe = (
+        "import sys\n"
+        "from aggqlint.cli import cli\n"
+        "try:\n"
+        f"    cli.main(args={[*args, str(body)]!r}, prog_name='aggqlint')\n"
+        "except SystemExit as exit:\n"
+        "    sys.stderr.write(f'exit={exit.code} yaml={\"yaml\" in sys.modules}')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    wheel_run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(installed)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert wheel_run.stderr == "exit=0 yaml=False"
+    checkout_run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checkout_run.stderr == "exit=0 yaml=True"  # the checkout reads the YAML itself
+    assert wheel_run.stdout == checkout_run.stdout
+    assert json.loads(wheel_run.stdout)["summary"]["files"] == 1
+
+
+def test_installed_wheel_runs_from_another_directory(installed: Path, tmp_path: Path) -> None:
+    target = installed
     report = tmp_path / "elsewhere" / "r.yaml"
     report.parent.mkdir()
     report.write_text(
