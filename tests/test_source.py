@@ -8,7 +8,8 @@ import yaml
 from aggqlint.checks.engine import lint_text
 from aggqlint.diagnostics import Diagnostic, Severity
 from aggqlint.loading import source as source_module
-from aggqlint.loading.source import MAX_DEPTH, MAX_RESTARTS, Source, parse_source
+from aggqlint.loading.compose import MAX_RESTARTS
+from aggqlint.loading.source import MAX_DEPTH, Source, parse_source
 
 
 def test_positions_for_keys_and_values() -> None:
