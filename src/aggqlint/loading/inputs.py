@@ -157,7 +157,10 @@ def display_path(path: Path) -> str:
     """Paths as the user would type them: relative to the working directory when inside it."""
     try:
         if not path.is_absolute():
-            return os.path.relpath(path)
+            # A relative Path is already written the short way unless it climbs out and back
+            # in (`a/../b`): relpath (two abspath calls) only then. Most runs name 1,000s.
+            climbs = ".." in path.parts or path.drive  # or C:x on Windows, relative to a drive
+            return os.path.relpath(path) if climbs else str(path)
         return os.path.relpath(path) if _inside_cwd(path) else str(path)
     except ValueError:
         return str(path)
