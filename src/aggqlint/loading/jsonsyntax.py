@@ -66,7 +66,8 @@ def read_json(text: str, max_depth: int) -> JsonReading:
     end = _skip_whitespace(text, end)
     if end < len(text):
         reading.mistake = _mistake(text, end, after_value=True)
-    elif _deeper_than(reading.value, max_depth):
+    elif text.count("{") + text.count("[") > max_depth and _deeper_than(reading.value, max_depth):
+        # (No value is nested deeper than the text has brackets: most files skip the walk.)
         reading.too_deep = True
     return reading
 
