@@ -17,6 +17,11 @@ def data_root(kind: str) -> Path:
     return root
 
 
+def from_wheel() -> bool:
+    """aggqlint runs from an installed wheel (not a checkout or an editable install)."""
+    return _located("rules")[1]
+
+
 @functools.cache
 def _located(kind: str) -> tuple[Path, bool]:
     """(the data directory, whether it is inside an installed wheel)."""
