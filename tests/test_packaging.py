@@ -111,7 +111,7 @@ def test_installed_wheel_checks_json_without_pyyaml(installed: Path, tmp_path: P
     )
     assert checkout_run.stderr == "exit=0 yaml=True"  # the checkout reads the YAML itself
     assert wheel_run.stdout == checkout_run.stdout
-    assert json.loads(wheel_run.stdout)["summary"]["files"] == 1
+    assert json.loads(wheel_run.stdout)["summary"]["files_checked"] == 1
 
 
 def test_installed_wheel_runs_from_another_directory(installed: Path, tmp_path: Path) -> None:
@@ -144,3 +144,28 @@ def test_installed_wheel_runs_from_another_directory(installed: Path, tmp_path: 
             text=True,
         ).stdout
     )
+
+
+def test_installed_wheel_keys_its_cache_by_the_record_of_installed_files(
+    installed: Path, tmp_path: Path
+) -> None:
+    """An installed wheel stamps cache entries with pip's RECORD (a hash of every installed
+    file): another build of the same version is not served this one's results."""
+    site = tmp_path / "site"
+    shutil.copytree(installed, site)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(site)
+    probe = "from aggqlint.checks.cache import _stamp; print(_stamp())"
+
+    def stamp() -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    first = stamp()
+    assert stamp() == first
+    [record] = site.glob("aggqlint-*.dist-info/RECORD")
+    record.write_text(record.read_text() + "aggqlint/extra.py,sha256=x,1\n")
+    assert stamp() != first
