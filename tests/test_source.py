@@ -7,7 +7,7 @@ import yaml
 
 from aggqlint.checks.engine import lint_text
 from aggqlint.diagnostics import Diagnostic, Severity
-from aggqlint.loading import source as source_module
+from aggqlint.loading import compose as compose_module
 from aggqlint.loading.compose import MAX_RESTARTS
 from aggqlint.loading.source import MAX_DEPTH, Source, parse_source
 
@@ -208,7 +208,7 @@ def test_nesting_is_located_alike_with_either_parser(
     # The pure-Python parser has no nesting limit of its own, libyaml has one: same finding.
     if not hasattr(yaml, loader):
         pytest.skip("PyYAML built without libyaml")
-    monkeypatch.setattr(source_module, "_Loader", getattr(yaml, loader))
+    monkeypatch.setattr(compose_module, "_Loader", getattr(yaml, loader))
     source = parse_source("x: 1\n---\n" + "[" * 5_000 + "]" * 5_000 + "\n", "deep.yaml")
     assert source.documents[0].value == {"x": 1}
     assert failure(source, 1) == ("AQL006", 3, MAX_DEPTH + 1)
