@@ -466,15 +466,21 @@ class _ConfigFinder:
         self.configs: dict[Path, Config | None] = {}
         self.nearest: dict[Path, Path | None] = {}  # directory -> its config file
         self.by_folder: dict[str, Config | None] = {}  # directory as text -> its config
+        # The folder as the path writes it -> its config: abspath asks the system for the
+        # working directory on every call, and a run names thousands of files in a few folders.
+        self.by_written: dict[str, Config | None] = {}
 
     def config_for(self, path: Path) -> Config | None:
         if self.fixed is not None:
             return self.fixed
-        directory = os.path.dirname(os.path.abspath(path))
-        if directory not in self.by_folder:  # by string: pathlib per file costs more than all this
-            config_path = self.discover(Path(directory))
-            self.by_folder[directory] = self.read(config_path) if config_path else None
-        return self.by_folder[directory]
+        written = os.path.dirname(path)
+        if written not in self.by_written:
+            directory = os.path.dirname(os.path.abspath(path))
+            if directory not in self.by_folder:  # by string: pathlib per file costs more
+                config_path = self.discover(Path(directory))
+                self.by_folder[directory] = self.read(config_path) if config_path else None
+            self.by_written[written] = self.by_folder[directory]
+        return self.by_written[written]
 
     def read(self, path: Path) -> Config | None:
         if path not in self.configs:
