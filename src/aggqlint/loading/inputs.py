@@ -77,7 +77,8 @@ def collect_inputs(
             continue
         path = Path(text)
         try:
-            is_folder = stat.S_ISDIR(os.stat(text).st_mode)  # one system call for both tests
+            status = os.stat(text)  # one system call for both tests, and the file's identity
+            is_folder = stat.S_ISDIR(status.st_mode)
             exists = True
         except (OSError, ValueError):
             is_folder = exists = False
@@ -97,7 +98,8 @@ def collect_inputs(
         elif exists or path.is_symlink():
             if force_exclude and skip(_absolute(path), False):
                 continue
-            add(Input(path, display_path(path), True, path), _identity(path))
+            identity = (status.st_dev, status.st_ino) if exists else _identity(path)
+            add(Input(path, display_path(path), True, path), identity)
         else:
             hint = ""
             if _GLOB_CHARACTERS & set(text):
