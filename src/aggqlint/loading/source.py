@@ -8,6 +8,7 @@ expansion and size. Problems found while loading are findings, never exceptions.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from pathlib import Path
@@ -141,7 +142,14 @@ def read_source(path: Path, display: str | None = None) -> Source:
 def read_bytes(path: Path, name: str) -> bytes | Source:
     """A file's bytes, or the Source (with one finding) of a file that cannot be read."""
     try:
-        status = path.stat()
+        # Opened without blocking, so that a FIFO (which would block the run forever) can be
+        # told apart by the open file's own status; a regular file reads as usual. One open
+        # and one fstat: no separate stat of the path, no buffered file object.
+        handle = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        return _failed(name, "AQL004", f"cannot read file: {exc.strerror or exc}")
+    try:
+        status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
             # A FIFO would block the run forever and /dev/zero would fill the memory.
             return _failed(name, "AQL004", "not a regular file (a device, FIFO or socket)")
@@ -153,15 +161,32 @@ def read_bytes(path: Path, name: str) -> bytes | Source:
                 f"file is {size / 1048576:.1f} MB; aggqlint reads report definitions of at most "
                 f"{MAX_FILE_BYTES // 1048576} MB",
             )
-        with path.open("rb") as handle:
-            # What stat() said is there, and one byte more to notice a file that grew since;
-            # never more than the limit (asking for the limit would allocate it every time).
-            data = handle.read(size + 1)
-            if len(data) > size:
-                data += handle.read(MAX_FILE_BYTES - len(data) + 1)
+        # What fstat() said is there, and one byte more to notice a file that grew since;
+        # never more than the limit (asking for the limit would allocate it every time).
+        data = _read_up_to(handle, size + 1)
+        if len(data) > size:
+            data += _read_up_to(handle, MAX_FILE_BYTES - len(data) + 1)
     except OSError as exc:
         return _failed(name, "AQL004", f"cannot read file: {exc.strerror or exc}")
+    finally:
+        os.close(handle)
     return data
+
+
+# O_BINARY: Windows would otherwise translate line ends; O_NONBLOCK: POSIX only.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _read_up_to(handle: int, count: int) -> bytes:
+    """Up to count bytes, fewer only at the end of the file (os.read may return less)."""
+    chunks = []
+    while count > 0:
+        chunk = os.read(handle, count)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_source(data: bytes | str, name: str, as_json: bool = False) -> Source:
