@@ -3,7 +3,6 @@ URLs given directly for proxies and tests."""
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -29,6 +28,8 @@ class RegionError(ValueError):
 
 
 def region_hosts(name: str) -> Hosts:
+    import difflib  # only for a did-you-mean: most runs never ask
+
     table = _table()
     # The SDK enum spells regions with underscores (us_east_1); accept that spelling too.
     key = name.strip().lower().replace("_", "-")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -15,6 +14,8 @@ CUTOFF = 0.6
 
 def close_match(name: str, known: Sequence[str]) -> str | None:
     """The nearest of known by edit similarity, or None below the cutoff."""
+    import difflib  # only for a did-you-mean: most runs never ask
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=CUTOFF)
     return close[0] if close else None
 
@@ -49,6 +50,8 @@ def closest(value: str, allowed: tuple[str, ...]) -> str | None:
     """A name that begins with the written one (`nSurveyNps` -> `nSurveyNpsResponses`, where
     edit distance alone picks the unrelated `nWebSurveys`), else the nearest allowed name,
     else one that ends like it (`conv.tHandle` -> `tHandle`)."""
+    import difflib  # only for a did-you-mean: most runs never ask
+
     if len(value) >= MIN_PREFIX:
         longer = [a for a in allowed if a.startswith(value) and a != value]
         if longer:

@@ -7,7 +7,6 @@ is wrong and builds the fix.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterator
@@ -486,6 +485,8 @@ def _time_zone(value: Any) -> Iterator[Finding]:
 
 
 def _zone_guess(name: str) -> str | None:
+    import difflib  # only for a did-you-mean: most runs never ask
+
     text = name.strip()
     exact = _zones_by_lower_case().get(text.lower())
     if exact:

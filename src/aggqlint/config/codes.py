@@ -6,7 +6,6 @@ this module, so a code they accept is one `aggqlint rules` knows.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -23,6 +22,8 @@ def did_you_mean(text: str, candidates: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the closest candidate, or '' when none is close. Of equally
     close ones the first wins (difflib's own pick would be the greatest string: AQL2O1 would
     suggest AQL291 over AQL201)."""
+    import difflib  # only for a did-you-mean: most runs never ask
+
     best, best_score = "", 0.0
     for candidate in candidates:
         score = difflib.SequenceMatcher(None, text, candidate).ratio()
