@@ -18,6 +18,7 @@ from msgspec.structs import replace
 
 from aggqlint.data import load_yaml
 from aggqlint.diagnostics import pointer_join
+from aggqlint.fixes import plain
 from aggqlint.fixes.model import Fix, RemoveEntry, RenameKey, ReplaceEntry, rewrite_fields
 
 _RANGE_PAIRS = (("dateFrom", "dateTo"), ("startDate", "endDate"), ("from", "to"))
@@ -85,6 +86,9 @@ def _none(body: dict[str, Any]) -> None:
 
 def render(fragment: dict[str, Any]) -> str:
     """A YAML fragment as a user would write it: block keys, short lists in flow style."""
+    simple = plain.fragment(fragment)  # names and lists of names: no need for PyYAML
+    if simple is not None:
+        return simple
     # PyYAML's emitter is slow and the same fixes recur across a run's files: memoise by value.
     return _render(json.dumps(fragment, ensure_ascii=False, default=str))
 
@@ -262,11 +266,14 @@ def filter_shape(item: Any, known: Collection[str]) -> tuple[str, list[str]] | N
 def predicate(item: dict[str, Any], known: Collection[str]) -> str | None:
     """The API's predicate for one written in another shape ({type: EQUALS, field: queue.id}),
     as a flow mapping; None when it has no equivalent (an operator the API lacks)."""
-    import yaml  # only when a fix is written: most runs never need PyYAML
-
     fields = predicate_fields(item, known)
     if fields is None:
         return None
+    simple = plain.flow(fields)
+    if simple is not None:
+        return simple
+    import yaml  # only when a fix is written: most runs never need PyYAML
+
     text: str = yaml.safe_dump(
         fields, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000
     )

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aggqlint.fixes import shapes
+from aggqlint.fixes import plain, shapes
 from aggqlint.fixes.model import (
     Applicability,
     Change,
@@ -242,6 +242,9 @@ def _in_quotes(value: str, quote: str) -> str | None:
 
 def _flow_yaml(value: Any) -> str:
     """A value as YAML writes it inline: plain where YAML reads it back the same, else quoted."""
+    simple = plain.flow(value)
+    if simple is not None:
+        return simple
     import yaml  # only when a fix is written: most runs never need PyYAML
 
     text: str = yaml.safe_dump(
@@ -253,6 +256,9 @@ def _flow_yaml(value: Any) -> str:
 def _block_scalar(value: Any) -> str:
     """A scalar as a block mapping's value: plain where it reads back the same (colons and
     commas are fine there, unlike inside brackets), else quoted."""
+    simple = plain.scalar(value)
+    if simple is not None:
+        return simple
     import yaml  # only when a fix is written: most runs never need PyYAML
 
     text: str = yaml.safe_dump(
