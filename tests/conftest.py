@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
 _CACHE_DIR = tempfile.mkdtemp(prefix="aggqlint-tests-cache-")
+atexit.register(shutil.rmtree, _CACHE_DIR, True)  # the tests' cache goes with the test run
 
 
 def run_aggqlint(
