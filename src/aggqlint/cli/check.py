@@ -10,6 +10,7 @@ import click
 
 from aggqlint.cli.common import (
     EXIT_USAGE,
+    PATHS,
     PathOptions,
     definition_options,
     lint_options,
@@ -21,7 +22,7 @@ from aggqlint.output import FORMATTERS
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
 @definition_options
 @path_options
 @click.option(

@@ -13,9 +13,29 @@ import click
 from msgspec import Struct
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from aggqlint.checks.engine import LintOptions
     from aggqlint.config.files import CliOverrides
     from aggqlint.requests.plan import Plan
+
+
+class PathText(click.types.StringParamType):
+    """A path argument as written, completed as a file by the shell. click.Path stats every
+    argument to judge it; the engine does that itself (once, with a located message), and a
+    pre-commit run names thousands of files."""
+
+    name = "path"
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="file")]
+
+
+PATHS = PathText()
 
 EXIT_USAGE = 2
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from aggqlint.cli.common import EXIT_USAGE
+from aggqlint.cli.common import EXIT_USAGE, PATHS
 from aggqlint.output.drift import DRIFT_FORMATS
 
 
 @click.command()
-@click.argument("recordings", nargs=-1, required=True, type=click.Path())
+@click.argument("recordings", nargs=-1, required=True, type=PATHS)
 @click.option(
     "--format",
     "output_format",

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from aggqlint.cli.common import (
+    PATHS,
     PathOptions,
     definition_options,
     path_options,
@@ -18,7 +19,7 @@ from aggqlint.output.plan import PLAN_FORMATS, report_problems
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
 @definition_options
 @path_options
 @click.option(

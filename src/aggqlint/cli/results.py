@@ -8,12 +8,12 @@ from typing import NoReturn
 
 import click
 
-from aggqlint.cli.common import EXIT_USAGE
+from aggqlint.cli.common import EXIT_USAGE, PATHS
 from aggqlint.output.results import RESULT_FORMATS
 
 
 @click.command()
-@click.argument("recordings", nargs=-1, required=True, type=click.Path())
+@click.argument("recordings", nargs=-1, required=True, type=PATHS)
 @click.option(
     "--format",
     "output_format",

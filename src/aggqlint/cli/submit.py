@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from aggqlint.cli.common import EXIT_USAGE, definition_options, path_options, plan_paths
+from aggqlint.cli.common import EXIT_USAGE, PATHS, definition_options, path_options, plan_paths
 
 if TYPE_CHECKING:
     from aggqlint.diagnostics import Diagnostic
@@ -23,7 +23,7 @@ EXIT_INTERRUPTED = 130
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
 @definition_options
 @path_options
 @click.option(
