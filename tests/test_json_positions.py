@@ -136,6 +136,20 @@ def test_the_top_level_pointer_spans_the_whole_value(
     assert json_positions(text) == yaml_positions(text)
 
 
+def test_a_value_on_the_line_after_its_colon() -> None:
+    text = '{"a":\n  [true]}'
+    assert json_positions(text) == (
+        {"": (1, 1, 0, 2, 10, 15), "/a": (2, 3, 8, 2, 9, 14), "/a/0": (2, 4, 9, 2, 8, 13)},
+        {"/a": (1, 2, 1, 1, 5, 4)},
+    )
+    assert json_positions(text) == yaml_positions(text)
+    # A colon on the line after its key: libyaml refuses it; jsonspans places it all the same.
+    assert json_positions('{"a"\n: 1}') == (
+        {"": (1, 1, 0, 2, 5, 9), "/a": (2, 3, 7, 2, 4, 8)},
+        {"/a": (1, 2, 1, 1, 5, 4)},
+    )
+
+
 def test_a_line_separator_inside_a_string_starts_a_line_as_libyaml_counts_it() -> None:
     # The YAML pass's quirk, copied: U+2028 raw in a string is a line break to libyaml.
     text = '["a\u2028b", 1]'

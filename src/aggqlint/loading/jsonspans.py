@@ -21,10 +21,15 @@ import re
 
 _RawSpan = tuple[int, int, int, int, int, int]
 
-# One match per token: the whitespace and separators before it (commas and colons carry no
-# position), then a string, a bracket, or a bare number/true/false/null. Nothing else occurs
-# in text the JSON decoder accepted, so no alternative for mistakes is needed.
-_TOKENS = re.compile(r'([ \t\n,:]*)("[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|[^ \t\n,:\[\]{}"]+)')
+# One match per value, or per key with its value (most of a body): the whitespace and commas
+# before it, then a string, a bracket or a bare number/true/false/null; and when that was a key,
+# the colon and the value's first token. Nothing else occurs in text the JSON decoder accepted,
+# so no alternative for mistakes is needed, and a key is known by the colon after it.
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_BARE = r'[^ \t\n,:\[\]{}"]+'
+_TOKENS = re.compile(
+    rf"([ \t\n,]*)({_STRING}|[\[\]{{}}]|{_BARE})(?:([ \t\n]*:[ \t\n]*)({_STRING}|[\[{{]|{_BARE}))?"
+)
 
 
 def json_positions(text: str) -> tuple[dict[str, _RawSpan], dict[str, _RawSpan]]:
@@ -35,55 +40,60 @@ def json_positions(text: str) -> tuple[dict[str, _RawSpan], dict[str, _RawSpan]]
     scanned = _one_break(text) if odd else text
     values: dict[str, _RawSpan] = {}
     keys: dict[str, _RawSpan] = {}
-    # The container being read: its pointer, whether it is an object, the items read so far,
-    # whether a key comes next, and where it starts. Those it is inside wait on the stack.
-    stack: list[tuple[str, bool, int, bool, tuple[int, int, int]]] = []
-    pointer, in_object, count, want_key = "", False, 0, False
-    opened = (1, 1, 0)
-    pending = ""  # the pointer of the value that follows the key just read
+    # The container being read: its pointer, how many items of a list were read, and where it
+    # starts. Those it is inside wait on the stack.
+    stack: list[tuple[str, int, tuple[int, int, int]]] = []
+    pointer, count, opened = "", 0, (1, 1, 0)
     line, line_start, offset = 1, 0, 0
-    for gap, token in _TOKENS.findall(scanned):
+    for gap, token, colon, value in _TOKENS.findall(scanned):
         if "\n" in gap:
             line += gap.count("\n")
             line_start = offset + gap.rfind("\n") + 1
         start = offset + len(gap)
         offset = start + len(token)
-        first = token[0]
-        if first == "}" or first == "]":
+        if colon:  # token is a key, value the start of its value
+            begun, column = line, start - line_start + 1
+            if odd and "\n" in token:  # a break _one_break wrote (see there)
+                line, line_start = _past_breaks(token, start, line)
+            here = _member(pointer, token, text, start, offset, odd)
+            keys[here] = (begun, column, start, line, offset - line_start + 1, offset)
+            if "\n" in colon:
+                line += colon.count("\n")
+                line_start = offset + colon.rfind("\n") + 1
+            start = offset + len(colon)
+            offset = start + len(value)
+            token = value
+        elif token == "}" or token == "]":
             values[pointer] = (*opened, line, offset - line_start + 1, offset)
-            pointer, in_object, count, want_key, opened = stack.pop()
+            pointer, count, opened = stack.pop()
             continue
-        column = start - line_start + 1
-        if odd and "\n" in token:  # a string holding a YAML 1.1 line break (see above)
-            begun = line
-            line += token.count("\n")
-            line_start = start + token.rfind("\n") + 1
-            span = (begun, column, start, line, offset - line_start + 1, offset)
-        else:
-            span = (line, column, start, line, offset - line_start + 1, offset)
-        if want_key:
-            key = token[1:-1]
-            if "\\" in key or (odd and "\n" in key):  # escapes, or a break _one_break replaced
-                key = json.loads(text[start:offset])
-            pending = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
-            keys[pending] = span
-            want_key = False
-            continue
-        if in_object:
-            here = pending
-            want_key = True  # after this value, and after the container it may open
-        elif stack:  # inside a list
+        elif stack:  # an item of a list
             here = f"{pointer}/{count}"
             count += 1
         else:  # the top-level value
             here = ""
-        if first == "{" or first == "[":
-            stack.append((pointer, in_object, count, want_key, opened))
-            pointer, in_object, count, want_key = here, first == "{", 0, first == "{"
-            opened = (line, column, start)
-        else:
-            values[here] = span
+        begun, column = line, start - line_start + 1
+        if token == "{" or token == "[":
+            stack.append((pointer, count, opened))
+            pointer, count, opened = here, 0, (line, column, start)
+            continue
+        if odd and "\n" in token:
+            line, line_start = _past_breaks(token, start, line)
+        values[here] = (begun, column, start, line, offset - line_start + 1, offset)
     return values, keys
+
+
+def _member(pointer: str, token: str, text: str, start: int, end: int, odd: bool) -> str:
+    """The pointer of an object member, from its key as written at text[start:end]."""
+    key = token[1:-1]
+    if "\\" in key or (odd and "\n" in key):  # escapes, or a break _one_break replaced
+        key = json.loads(text[start:end])
+    return f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+
+
+def _past_breaks(token: str, start: int, line: int) -> tuple[int, int]:
+    """The line, and the offset it starts at, after a token (at start) holding breaks."""
+    return line + token.count("\n"), start + token.rfind("\n") + 1
 
 
 def _one_break(text: str) -> str:
