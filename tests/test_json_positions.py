@@ -183,7 +183,7 @@ _KEY_CHARS = st.sampled_from(
 )
 _KEYS = st.one_of(
     st.lists(_KEY_CHARS, max_size=4).map("".join),
-    st.text(st.characters(exclude_characters="\x85\u2028\u2029"), max_size=6),
+    st.text(st.characters(codec="utf-8", exclude_characters="\x85\u2028\u2029"), max_size=6),
 )
 _STRING_CHARS = st.sampled_from(["a", "\\", "\n", "\U0001f600", "\u2028", "\u2029", "\x85"])
 _SCALARS = st.one_of(
