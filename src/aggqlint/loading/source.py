@@ -105,14 +105,11 @@ class Document(Struct):
     def positions(self) -> PositionMap:
         if self._positions is None:
             # A JSON file read by the fast path: most files have nothing to report, so the
-            # event pass that finds positions runs only for those that do.
-            from aggqlint.loading import compose
+            # positions are worked out only for those that do, by a tokenizer (the JSON is
+            # known to be good) that places everything as the YAML event pass would.
+            from aggqlint.loading.jsonspans import json_positions
 
-            try:
-                self._positions = compose.compose(self._json_text or "", True)[0].positions
-            except (compose.YAMLError, IndexError):
-                # Valid JSON libyaml cannot scan (surrogate-pair escapes): the document start.
-                self._positions = PositionMap({"": _FILE_START})
+            self._positions = PositionMap(*json_positions(self._json_text or ""))
         return self._positions
 
 
