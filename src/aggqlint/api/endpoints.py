@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from typing import Any
@@ -139,6 +138,8 @@ def _resolve_path(path: str) -> Endpoint:
 
 
 def _fail_unknown(value: str, candidates: list[str]) -> Endpoint:
+    import difflib  # only for a did-you-mean: most runs never ask
+
     close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return _fail(

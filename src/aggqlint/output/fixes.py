@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from aggqlint.diagnostics import Diagnostic
@@ -56,6 +55,8 @@ def hint(result: LintResult) -> str | None:
 
 def unified_diff(checked: CheckedFile) -> str:
     """The change --fix makes to a file, as `diff -u` writes it (empty when none)."""
+    import difflib  # only for --diff
+
     if checked.fixed is None or not checked.fixed.changed:
         return ""
     before = checked.fixed.original.splitlines(keepends=True)
