@@ -702,6 +702,10 @@ def _least(pred: Callable[[int], bool], guess: int) -> int:
     return hi
 
 
+# Cached: the same interval, granularity and zone recur across a run's files (a repository's
+# reports of yesterday, or of last month), and the count is arithmetic on aware instants, so
+# equal arguments (compared as instants) always give the same answer.
+@lru_cache(maxsize=4096)
 def bucket_count(
     start: datetime,
     end: datetime,
