@@ -1,6 +1,6 @@
 """loading/jsonspans: a fast-path JSON text's positions without the YAML event pass.
 
-The YAML pass (source._compose) is the reference: for every text the fast path reads and
+The YAML pass (loading/compose.py) is the reference: for every text the fast path reads and
 libyaml can read, both give the same spans for every key and value. Where libyaml refuses
 valid JSON, jsonspans still places every value: its pointers are checked against the value.
 """
@@ -20,9 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggqlint.diagnostics import pointer_join
+from aggqlint.loading.compose import compose
 from aggqlint.loading.jsonspans import json_positions
 from aggqlint.loading.jsonsyntax import read_json
-from aggqlint.loading.source import _MAY_OVERFLOW, FAST_JSON_BYTES, MAX_DEPTH, _compose
+from aggqlint.loading.source import FAST_JSON_BYTES, MAX_DEPTH
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
@@ -39,14 +40,14 @@ def fast_path_reads(text: str) -> bool:
         or reading.duplicates
         or reading.constants
         or reading.refused
-        or _MAY_OVERFLOW.search(text) is not None
+        or reading.huge
     )
 
 
 def yaml_positions(text: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The YAML event pass's maps, or None where libyaml refuses the text."""
     try:
-        positions = _compose(text, True)[0].positions
+        positions = compose(text, True)[0].positions
     except yaml.YAMLError:
         return None
     return positions.values, positions.keys

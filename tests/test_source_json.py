@@ -8,6 +8,7 @@ import pytest
 
 from aggqlint.checks.engine import LintOptions, lint_text
 from aggqlint.diagnostics import Diagnostic
+from aggqlint.loading.jsonsyntax import read_json
 from aggqlint.loading.source import MAX_DEPTH, parse_source
 
 OPTIONS = LintOptions(endpoint="conversations/aggregates")
@@ -191,3 +192,20 @@ def test_valid_json_libyaml_cannot_read_is_still_read() -> None:
     [document] = source.documents
     assert document.failure is None
     assert document.value == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("number", "huge"),
+    [
+        ("1e400", True),
+        ("-1E+309", True),
+        ("1" + "0" * 308, True),  # 309 digits: beyond every double
+        ("-" + "9" * 308, True),  # the sign counts: a false match only costs the slow pass
+        ("1" + "0" * 306, False),
+        ("1e300", False),
+        ("1e-400", False),  # too small is 0.0, not an overflow
+        ("12.5", False),
+    ],
+)
+def test_a_number_no_double_holds_is_noticed_by_the_reader(number: str, huge: bool) -> None:
+    assert read_json(f'{{"gte": {number}}}', MAX_DEPTH).huge is huge

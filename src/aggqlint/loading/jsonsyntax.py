@@ -8,6 +8,7 @@ are mistakes here. The stdlib decoder finds where; what is written there says wh
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -36,6 +37,9 @@ class JsonReading(Struct):
     duplicates: bool = False
     constants: bool = False  # NaN, Infinity, -Infinity
     refused: bool = False  # a value Python will not convert (an integer of 4,300+ digits)
+    # A number a double cannot hold (1e400, an integer of 309+ digits): the event pass keeps
+    # its text, so that the finding can say what was written.
+    huge: bool = False
 
 
 def read_json(text: str, max_depth: int) -> JsonReading:
@@ -50,7 +54,20 @@ def read_json(text: str, max_depth: int) -> JsonReading:
     def constant(name: str) -> None:
         reading.constants = True
 
-    decoder = json.JSONDecoder(object_pairs_hook=pairs, parse_constant=constant)
+    def real(text: str) -> float:
+        number = float(text)
+        if math.isinf(number):
+            reading.huge = True
+        return number
+
+    def integer(text: str) -> int:
+        if len(text) >= _DOUBLE_DIGITS:
+            reading.huge = True
+        return int(text)
+
+    decoder = json.JSONDecoder(
+        object_pairs_hook=pairs, parse_constant=constant, parse_float=real, parse_int=integer
+    )
     start = _skip_whitespace(text, 0)
     try:
         reading.value, end = decoder.raw_decode(text, start)
@@ -70,6 +87,11 @@ def read_json(text: str, max_depth: int) -> JsonReading:
         # (No value is nested deeper than the text has brackets: most files skip the walk.)
         reading.too_deep = True
     return reading
+
+
+# Digits from which an integer is beyond every double (10**308 < 1.8e308 < 10**309); the sign
+# counts as one: a false match only costs the slower pass.
+_DOUBLE_DIGITS = 309
 
 
 def depth_crossing(text: str, max_depth: int) -> int | None:

@@ -9,7 +9,6 @@ expansion and size. Problems found while loading are findings, never exceptions.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -247,9 +246,6 @@ def _failed_document(code: str, message: str, position: tuple[int, int]) -> Docu
 
 
 FAST_JSON_BYTES = 256 * 1024
-# A number that may be too large for a double (1e400, 309 digits): the event pass keeps its
-# text, so the finding can say what was written. A false match only costs the slower path.
-_MAY_OVERFLOW = re.compile(r"[eE]\+?[0-9]{3}|[0-9]{309}")
 
 
 def _json_documents(text: str) -> list[Document]:
@@ -265,12 +261,7 @@ def _json_documents(text: str) -> list[Document]:
         offset = depth_crossing(text, MAX_DEPTH)
         position = (1, 1) if offset is None else _line_col_of_text_offset(text, offset)
         return [_failed_document("AQL006", f"nesting deeper than {MAX_DEPTH} levels", position)]
-    clean = not (
-        reading.duplicates
-        or reading.constants
-        or reading.refused
-        or _MAY_OVERFLOW.search(text) is not None
-    )
+    clean = not (reading.duplicates or reading.constants or reading.refused or reading.huge)
     if clean and len(text) <= FAST_JSON_BYTES:
         return [Document(0, reading.value, None, _json_text=text)]
     from aggqlint.loading import compose
