@@ -40,11 +40,13 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
 from itertools import pairwise
-from typing import Literal
-from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from typing import TYPE_CHECKING, Literal
 
 from msgspec import Struct
 from msgspec.structs import force_setattr
+
+if TYPE_CHECKING:  # zoneinfo is imported where a zone is read: many bodies name none
+    from zoneinfo import ZoneInfo
 
 __all__ = [
     "Duration",
@@ -919,6 +921,8 @@ _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 @lru_cache(maxsize=1)
 def _known_zones() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
     return frozenset(available_timezones()) - _NOT_ZONES
 
 
@@ -931,6 +935,8 @@ def _zone_is_valid(name: str) -> bool:
     # Fast path: the zone's file in a system database, its name checked component by
     # component with exact case (a case-insensitive file system would also open "utc").
     # Listing the whole database costs tens of milliseconds, a pre-commit run's budget.
+    from zoneinfo import TZPATH
+
     for root in TZPATH:
         if os.path.isfile(os.path.join(root, name)):
             return _exact_case(root, name.split("/")) and _loads(name)
@@ -953,6 +959,8 @@ def _exact_case(root: str, parts: list[str]) -> bool:
 
 
 def _loads(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -976,4 +984,6 @@ def load_timezone(name: str) -> ZoneInfo:
     """The :class:`~zoneinfo.ZoneInfo` for a valid name; :class:`ValueError` otherwise."""
     if not is_valid_timezone(name):
         raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Europe/London")
+    from zoneinfo import ZoneInfo
+
     return ZoneInfo(name)

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from typing import Any
-from zoneinfo import available_timezones
 
 from aggqlint.api import isotime
 from aggqlint.api.isotime import Duration, Interval, IntervalError
@@ -507,6 +506,8 @@ def _zone_guess(name: str) -> str | None:
 
 @functools.cache
 def _zones() -> list[str]:
+    from zoneinfo import available_timezones
+
     return sorted(z for z in available_timezones() if isotime.is_valid_timezone(z))
 
 
