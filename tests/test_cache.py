@@ -115,6 +115,7 @@ def test_a_bad_cache_setting_is_a_config_error(tmp_path: Path) -> None:
     [
         b"not json at all",
         b'{"format": 1, "stamp": "another aggqlint", "entries": {}}',
+        b'{"format": 1, "entries": {"k": {"diagnostics": [], "reports": []}}}',  # an older aggqlint
         b'{"format": 99}',
         b"[1, 2, 3]",
         b'{"format": 1, "stamp": null, "entries": []}',
@@ -130,14 +131,29 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path, plant
     assert _run(tmp_path, "reports", *NOW) == expected
 
 
-def test_an_entry_of_another_shape_is_checked_afresh(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "planted",
+    [
+        {"diagnostics": [{"code": 7}], "reports": None},
+        [1, '{"diagnostics": [{"code": 7}], "reports": null}'],
+        [1, "not json"],
+        [None, "{}"],
+        "text",
+    ],
+)
+def test_an_entry_of_another_shape_is_checked_afresh(tmp_path: Path, planted: object) -> None:
     write_file(tmp_path, "reports/bad.yaml", UNKNOWN_METRIC_REPORT)
-    expected = _run(tmp_path, "reports", *NOW)
+    write_file(tmp_path, "reports/new.yaml", UNKNOWN_METRIC_REPORT.replace("bad", "new"))
+    _run(tmp_path, "reports", *NOW)
     path = tmp_path / DIRECTORY / "results.json"
     document = json.loads(path.read_text())
     for key in document["entries"]:
-        document["entries"][key] = {"diagnostics": [{"code": 7}], "reports": None}
+        document["entries"][key] = planted
     path.write_text(json.dumps(document))
+    (tmp_path / "reports" / "new.yaml").write_text(UNKNOWN_METRIC_REPORT.replace("bad", "other"))
+    expected = _run(tmp_path, "reports", *NOW, "--no-cache")
+    # Read, checked afresh, and the cache written again with the planted entries around.
+    assert _run(tmp_path, "reports", *NOW) == expected
     assert _run(tmp_path, "reports", *NOW) == expected
 
 

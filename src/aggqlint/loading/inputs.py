@@ -37,13 +37,15 @@ class Input(Struct, frozen=True):
     named: bool  # named on the command line (always checked fully), not found in a folder
     config_path: Path  # whose config, per-file-ignores and endpoint globs apply
 
+    # From the path's text (splitext reads `.json` alone as a name, as Path.suffix does):
+    # asked several times for each of thousands of files, where Path.suffix parses anew.
     @property
     def is_json(self) -> bool:
-        return self.config_path.suffix.lower() == ".json"
+        return os.path.splitext(str(self.config_path))[1].lower() == ".json"
 
     @property
     def is_python(self) -> bool:
-        return self.config_path.suffix.lower() == PYTHON_SUFFIX
+        return os.path.splitext(str(self.config_path))[1].lower() == PYTHON_SUFFIX
 
 
 Excluded = Callable[[Path, bool], bool]  # (path, is_folder) -> skipped by the excludes
@@ -161,7 +163,7 @@ def display_path(path: Path) -> str:
         if not path.is_absolute():
             # A relative Path is already written the short way unless it climbs out and back
             # in (`a/../b`): relpath (two abspath calls) only then. Most runs name 1,000s.
-            climbs = ".." in path.parts or path.drive  # or C:x on Windows, relative to a drive
+            climbs = path.drive or (".." in str(path) and ".." in path.parts)  # or C:x
             return os.path.relpath(path) if climbs else str(path)
         return os.path.relpath(path) if _inside_cwd(path) else str(path)
     except ValueError:
