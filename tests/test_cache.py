@@ -197,3 +197,21 @@ def test_a_report_name_defined_again_is_found_in_a_cached_file(tmp_path: Path) -
     assert "reports/a.yaml:2" in both[1]
     assert both[1].count("AQL026") == 1 and expected[1].count("AQL026") == 1
     assert fresh != both
+
+
+def test_an_entry_json_writes_but_msgspec_cannot_read_is_a_miss(tmp_path: Path) -> None:
+    """Python's json writes NaN; the cache is read back with msgspec, which refuses it: such
+    an entry is checked afresh, never a crash or a different answer."""
+    from aggqlint.checks.cache import Entry
+    from aggqlint.diagnostics import Diagnostic, Location, Severity
+
+    odd = Diagnostic(
+        "AQL204", Severity.ERROR, "m", Location("a.yaml", 1, 1), data={"x": float("nan")}
+    )
+    cache = ResultCache(tmp_path)
+    cache.put("k", Entry([odd], []))
+    cache.save()
+    assert "NaN" in (tmp_path / DIRECTORY / "results.json").read_text()
+    again = ResultCache(tmp_path)
+    assert "k" in again.entries
+    assert again.get("k") is None
