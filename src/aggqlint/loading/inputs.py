@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from msgspec import Struct
+from msgspec.structs import force_setattr
 
 from aggqlint.config.globs import Glob
 
@@ -36,16 +37,20 @@ class Input(Struct, frozen=True):
     name: str  # as shown in diagnostics
     named: bool  # named on the command line (always checked fully), not found in a folder
     config_path: Path  # whose config, per-file-ignores and endpoint globs apply
+    # Worked out once (asked several times for each of thousands of files); splitext reads a
+    # name like `.json` alone as a name, as Path.suffix does.
+    suffix: str = ""
 
-    # From the path's text (splitext reads `.json` alone as a name, as Path.suffix does):
-    # asked several times for each of thousands of files, where Path.suffix parses anew.
+    def __post_init__(self) -> None:
+        force_setattr(self, "suffix", os.path.splitext(str(self.config_path))[1].lower())
+
     @property
     def is_json(self) -> bool:
-        return os.path.splitext(str(self.config_path))[1].lower() == ".json"
+        return self.suffix == ".json"
 
     @property
     def is_python(self) -> bool:
-        return os.path.splitext(str(self.config_path))[1].lower() == PYTHON_SUFFIX
+        return self.suffix == PYTHON_SUFFIX
 
 
 Excluded = Callable[[Path, bool], bool]  # (path, is_folder) -> skipped by the excludes
