@@ -267,7 +267,8 @@ def generate(facts_dir: Path, descriptions_file: Path = DESCRIPTIONS_FILE) -> di
     for name in sorted(facts_index["request_models"]):
         endpoint = _model_endpoint(name, endpoints)
         schema_path = f"models/{name}.schema.json"
-        files[schema_path] = _dump(_model_file(name, facts_dir, endpoint, descriptions, used))
+        model = _model_file(name, facts_dir, endpoint, descriptions, used)
+        files[schema_path] = _dump(model)
         body_ops.add((endpoint["method"], endpoint["path"]))
         entries.append(
             {
@@ -278,6 +279,10 @@ def generate(facts_dir: Path, descriptions_file: Path = DESCRIPTIONS_FILE) -> di
                 "kind": KINDS[endpoint["category"]],
                 "preview": bool(endpoint["preview"]),
                 "schema": schema_path,
+                # The model's top-level fields: which endpoint a body fits is mostly decided by
+                # these, without reading every endpoint's schema file.
+                "fields": list(model.get("properties", {})),
+                "required": list(model.get("required", [])),
                 "permissions": {
                     "mode": endpoint["permissions"]["mode"],
                     "list": list(endpoint["permissions"]["list"]),

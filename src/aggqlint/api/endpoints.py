@@ -21,6 +21,10 @@ class Endpoint(Struct, frozen=True):
     kind: str  # aggregate, aggregate-job, detail, detail-job, observation, activity, agent-status
     preview: bool
     schema_file: str
+    # The request model's top-level fields and the required ones (from schemas/index.json):
+    # enough to rule most endpoints out for a body without reading their schema files.
+    fields: frozenset[str]
+    required: frozenset[str]
 
     def schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = load_json("schemas", self.schema_file)
@@ -51,6 +55,8 @@ def all_endpoints() -> dict[str, Endpoint]:
             entry["kind"],
             bool(entry.get("preview")),
             entry["schema"],
+            frozenset(entry["fields"]),
+            frozenset(entry["required"]),
         )
         for entry in index["endpoints"]
     }
