@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aggqlint.fixes import plain
+from aggqlint.fixes import plain, shapes, text
 
 # Names a fix shows (metric, dimension and field names), YAML's special words in every case,
 # and text PyYAML must quote or may write differently (numbers, dates, spaces, unicode).
@@ -85,52 +85,25 @@ VALUES = st.recursive(
 )
 
 
-def render_with_yaml(fragment: dict[str, Any]) -> str:
-    """fixes.shapes._render's PyYAML path."""
-    parts = []
-    for key, value in fragment.items():
-        flow = None if isinstance(value, dict | list) else False
-        text: str = yaml.safe_dump(
-            {key: value}, default_flow_style=flow, sort_keys=False, allow_unicode=True, width=100
-        )
-        parts.append(text.strip())
-    return "\n".join(parts)
-
-
-def flow_with_yaml(value: Any) -> str:
-    """fixes.text._flow_yaml's PyYAML path."""
-    text: str = yaml.safe_dump(
-        [value], default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False
-    )
-    return text.strip()[1:-1]
-
-
-def block_scalar_with_yaml(value: Any) -> str:
-    text: str = yaml.safe_dump(
-        {"k": value}, default_flow_style=False, allow_unicode=True, width=1_000_000
-    )
-    return text.removeprefix("k: ").rstrip("\n")
-
-
 @given(st.dictionaries(WORDS, VALUES, min_size=1, max_size=4))
 def test_fragment_is_what_pyyaml_writes(fragment: dict[str, Any]) -> None:
     written = plain.fragment(fragment)
     if written is not None:
-        assert written == render_with_yaml(fragment)
+        assert written == shapes.pyyaml_fragment(fragment)
 
 
 @given(VALUES)
 def test_flow_is_what_pyyaml_writes(value: Any) -> None:
     written = plain.flow(value)
     if written is not None:
-        assert written == flow_with_yaml(value)
+        assert written == text.pyyaml_flow(value)
 
 
 @given(SCALARS)
 def test_scalar_is_what_pyyaml_writes(value: Any) -> None:
     written = plain.scalar(value)
     if written is not None:
-        assert written == block_scalar_with_yaml(value)
+        assert written == text.pyyaml_block_scalar(value)
         assert yaml.safe_load(written) == value  # and it reads back as the same value
 
 

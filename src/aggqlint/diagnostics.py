@@ -42,6 +42,16 @@ class Location(Struct, frozen=True):
     end_offset: int | None = None
 
 
+def _equal_but_data(self: Any, other: Any) -> bool:
+    """== over what a Diagnostic or Finding says (its _identity), not its `data`: facts for
+    the output formats and fixes (msgspec compares every field, with no field option)."""
+    return type(other) is type(self) and bool(self._identity() == other._identity())
+
+
+def _hash_but_data(self: Any) -> int:
+    return hash(self._identity())
+
+
 class Diagnostic(Struct, frozen=True):
     code: str
     severity: Severity
@@ -50,7 +60,7 @@ class Diagnostic(Struct, frozen=True):
     rule: str = ""  # short rule name, e.g. "unknown-metric"
     suggestion: str | None = None  # one-line hint, or the corrected YAML fragment
     # Facts for the output formats and fixes: not part of what the diagnostic says, so not
-    # compared or hashed (see __eq__).
+    # compared or hashed (_equal_but_data).
     data: dict[str, Any] = field(default_factory=dict)
     fix: Fix | None = None  # with edits located in the source (none without source text)
 
@@ -65,13 +75,8 @@ class Diagnostic(Struct, frozen=True):
             self.fix,
         )
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Diagnostic:
-            return NotImplemented
-        return self._identity() == other._identity()
-
-    def __hash__(self) -> int:
-        return hash(self._identity())
+    __eq__ = _equal_but_data
+    __hash__ = _hash_but_data
 
     def __post_init__(self) -> None:
         # A diagnostic given only a suggestion (by a caller of the Python API, or a stage that
@@ -119,13 +124,8 @@ class Finding(Struct, frozen=True):
     def _identity(self) -> tuple[Any, ...]:
         return (self.code, self.pointer, self.message, self.suggestion, self.at_key, self.fix)
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Finding:
-            return NotImplemented
-        return self._identity() == other._identity()
-
-    def __hash__(self) -> int:
-        return hash(self._identity())
+    __eq__ = _equal_but_data
+    __hash__ = _hash_but_data
 
 
 def pointer_join(base: str, *parts: str | int) -> str:

@@ -95,9 +95,13 @@ def render(fragment: dict[str, Any]) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _render(fragment_json: str) -> str:
+    return pyyaml_fragment(json.loads(fragment_json))
+
+
+def pyyaml_fragment(fragment: dict[str, Any]) -> str:
+    """render's text as PyYAML writes it (for what fixes/plain.py leaves to it)."""
     import yaml  # only when a fix is written: most runs never need PyYAML
 
-    fragment: dict[str, Any] = json.loads(fragment_json)
     parts = []
     for key, value in fragment.items():
         flow = None if isinstance(value, dict | list) else False

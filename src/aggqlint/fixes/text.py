@@ -243,14 +243,7 @@ def _in_quotes(value: str, quote: str) -> str | None:
 def _flow_yaml(value: Any) -> str:
     """A value as YAML writes it inline: plain where YAML reads it back the same, else quoted."""
     simple = plain.flow(value)
-    if simple is not None:
-        return simple
-    import yaml  # only when a fix is written: most runs never need PyYAML
-
-    text: str = yaml.safe_dump(
-        [value], default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False
-    )
-    return text.strip()[1:-1]
+    return simple if simple is not None else pyyaml_flow(value)
 
 
 def _block_scalar(value: Any) -> str:
@@ -259,13 +252,28 @@ def _block_scalar(value: Any) -> str:
     simple = plain.scalar(value)
     if simple is not None:
         return simple
+    written = pyyaml_block_scalar(value)
+    return written if "\n" not in written else _flow_yaml(value)
+
+
+def pyyaml_flow(value: Any) -> str:
+    """_flow_yaml's text as PyYAML writes it (for what fixes/plain.py leaves to it)."""
+    import yaml  # only when a fix is written: most runs never need PyYAML
+
+    text: str = yaml.safe_dump(
+        [value], default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False
+    )
+    return text.strip()[1:-1]
+
+
+def pyyaml_block_scalar(value: Any) -> str:
+    """A scalar as PyYAML writes it as a block mapping's value (it may span lines)."""
     import yaml  # only when a fix is written: most runs never need PyYAML
 
     text: str = yaml.safe_dump(
         {"k": value}, default_flow_style=False, allow_unicode=True, width=1_000_000
     )
-    written = text.removeprefix("k: ").rstrip("\n")
-    return written if "\n" not in written else _flow_yaml(value)
+    return text.removeprefix("k: ").rstrip("\n")
 
 
 def _skip_space(text: str, offset: int, step: int) -> int:
