@@ -121,6 +121,24 @@ async def crashing(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await stop(lsp_client)
 
 
+# A check of a text naming `slow-check` takes 1.5 s in this server: long enough, whatever the
+# machine's speed, for a newer version to arrive while it runs.
+@pytest_lsp.fixture(
+    config=server(
+        "import time, aggqlint.lsp.linting as linting",
+        "real = linting.lint_buffer",
+        "linting.lint_buffer = lambda path, text: "
+        "(time.sleep(1.5) if 'slow-check' in text else None) or real(path, text)",
+    )
+)
+async def slow(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    lsp_client.published = record(lsp_client)  # type: ignore[attr-defined]
+    accept_registrations(lsp_client)
+    await start(lsp_client)
+    yield
+    await stop(lsp_client)
+
+
 async def open_document(
     client: LanguageClient, path: Path, text: str, language: str = "yaml"
 ) -> types.PublishDiagnosticsParams:
@@ -424,8 +442,9 @@ async def test_the_config_applies_and_is_reloaded_when_it_changes(
 
 
 async def test_a_stale_check_is_never_published_over_a_newer_text(
-    client: LanguageClient, tmp_path: Path
+    slow: LanguageClient, tmp_path: Path
 ) -> None:
+    client = slow
     path = tmp_path / "agents.yaml"
     await open_document(client, path, BAD)
 
@@ -437,11 +456,10 @@ async def test_a_stale_check_is_never_published_over_a_newer_text(
             )
         )
 
-    # Version 2 is long (its check takes a good fraction of a second); version 3 arrives
-    # while it is being checked. The result for 2 is then stale: never published.
-    long = "---\n".join(BAD.replace("agents", f"agents-{n}") for n in range(400))
-    send(2, long)
-    await asyncio.sleep(0.2)
+    # Version 2's check takes 1.5 s (the `slow` server); version 3 arrives while it is
+    # being checked. The result for 2 is then stale: never published.
+    send(2, "# slow-check\n" + BAD)
+    await asyncio.sleep(0.5)  # past the pause after typing: the check of 2 has started
     send(3, BAD.replace("[userid]", "[userid, x3]"))
     last = await asyncio.wait_for(client.protocol.wait_for_notification_async(PUBLISH), 60)
     while last.version != 3:
