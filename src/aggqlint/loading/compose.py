@@ -1,5 +1,10 @@
 """The YAML event pass: documents, values and where each is written, from PyYAML's events.
 
+PyYAML's own constructors lose positions, keep the last of duplicate keys, turn timestamps into
+datetimes and recurse in C (a 100,000-deep document crashes the interpreter). So the documents
+are built here from the parser's event stream, iteratively, with limits on depth, alias
+expansion and size.
+
 Every YAML file goes through it; a .json file only when the C decoder's fast path cannot serve
 it (loading/source.py). Kept apart so that a run on JSON bodies never imports PyYAML.
 """

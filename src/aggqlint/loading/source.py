@@ -1,9 +1,9 @@
 """Bytes to documents: YAML or JSON values with a source position for every JSON pointer.
 
-PyYAML's own constructors lose positions, keep the last of duplicate keys, turn timestamps into
-datetimes and recurse in C (a 100,000-deep document crashes the interpreter). So the documents
-are built here from the parser's event stream, iteratively, with limits on depth, alias
-expansion and size. Problems found while loading are findings, never exceptions.
+A file is read within limits (size, encoding, not a device). A .json file is decoded by the C
+decoder, and its positions are worked out only when a finding needs them (loading/jsonspans.py);
+YAML text, and JSON the decoder's fast path cannot serve, go through the event pass in
+loading/compose.py. Problems found while loading are findings, never exceptions.
 """
 
 from __future__ import annotations
