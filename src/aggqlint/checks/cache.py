@@ -105,8 +105,8 @@ class ResultCache:
                 "reports": entry.reports,
             }
             # As text inside the cache's JSON: reading the cache then only scans each entry's
-            # text (2.4 ms for 1,000 entries, against 5.8 ms building them all), and a run
-            # decodes the entries of the files it checks, not every file the cache knows.
+            # text, and a run decodes the entries of the files it checks, not every file the
+            # cache knows (1,000 entries read in 0.56 ms, against 7.0 ms as objects with json).
             text = json.dumps(found, separators=(",", ":"))
         except (TypeError, ValueError):  # a value JSON cannot hold: the file is not kept
             return
@@ -120,7 +120,9 @@ class ResultCache:
             self.directory.mkdir(parents=True, exist_ok=True)
             _write_once(self.directory / "CACHEDIR.TAG", _TAG)
             _write_once(self.directory / ".gitignore", "# created by aggqlint\n*\n")
-            entries = {**self._load(), **self.added}
+            # Only entries of this format's shape are written back: the eviction below reads
+            # their time (get() refuses other shapes where they are read).
+            entries = {**_well_formed(self._load()), **self.added}
             if len(entries) > MAX_ENTRIES:
                 newest = sorted(entries, key=lambda k: entries[k][0], reverse=True)
                 entries = {k: entries[k] for k in newest[:MAX_ENTRIES]}
@@ -139,8 +141,8 @@ class ResultCache:
 
     def _load(self) -> dict[str, Any]:
         try:
-            # msgspec reads JSON 2-3x faster than json (measured: 1.0 against 2.6 ms for 1,000
-            # entries, 8 against 20 us for an entry); plain values only, as json gives.
+            # msgspec reads JSON faster than json (an entry: 8 against 20 us, measured) and
+            # gives plain values only, as json does.
             document = msgspec.json.decode(self.path.read_bytes())
         except (OSError, msgspec.DecodeError):
             return {}  # none yet, unreadable or not JSON: rebuilt
@@ -148,17 +150,24 @@ class ResultCache:
             return {}
         if document.get("stamp") != self.stamp or not isinstance(document.get("entries"), dict):
             return {}  # another aggqlint, or other shipped data
-        # [time, text] each; anything else (a hand-edited or planted file) is left out.
-        return {
-            key: raw
-            for key, raw in document["entries"].items()
-            if type(raw) is list and len(raw) == 2 and type(raw[0]) is int and type(raw[1]) is str
-        }
+        entries: dict[str, Any] = document["entries"]
+        return entries
+
+
+def _well_formed(entries: dict[str, Any]) -> dict[str, Any]:
+    """The entries shaped [time, text]; anything else (a hand-edited or planted file) is left
+    out. Checked where the cache is rewritten, not on every read: a warm run only reads."""
+    return {
+        key: raw
+        for key, raw in entries.items()
+        if type(raw) is list and len(raw) == 2 and type(raw[0]) is int and type(raw[1]) is str
+    }
 
 
 def _stamp() -> str:
-    """aggqlint's version, its code and its shipped data (names, sizes and times of every
-    file): an editable install whose code changed must not be served old results."""
+    """aggqlint's version, its code and its shipped data: an installed wheel's RECORD (every
+    file with its hash), else the names, sizes and times of every file, so that an editable
+    install whose code changed is not served old results."""
     from aggqlint import __version__
 
     parts = [__version__]
