@@ -11,7 +11,6 @@ The running interpreter must have aggqlint's dependencies (a venv with aggqlint 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import os
 import shutil
@@ -20,15 +19,9 @@ import sys
 import tarfile
 from pathlib import Path
 
+import run as bench  # bench/run.py: this script's folder is on sys.path
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _bench_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def install(rev: str, out: Path) -> Path:
@@ -56,7 +49,6 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "compare")
     args = parser.parse_args()
-    bench = _bench_module()
     args.out.mkdir(parents=True, exist_ok=True)
     corpus = bench.make_corpus(args.out / "corpus", 1000)
     bodies = [str(p) for p in corpus["conversations/aggregates"]]
