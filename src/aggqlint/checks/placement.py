@@ -214,8 +214,7 @@ def _offer_for_fields(
         for f in found
         if f.code == "AQL200" and f.pointer.count("/") == 1 and f.data.get("field") in body
     ]
-    properties = endpoint.schema().get("properties", {})
-    if not refused or body.keys() <= properties.keys():
+    if not refused or body.keys() <= endpoint.fields:
         return found
     endpoints = all_endpoints()
     bases = {
