@@ -17,7 +17,7 @@ from aggqlint.checks.cache import Entry as CacheEntry
 from aggqlint.config.policy import Policy
 from aggqlint.diagnostics import Diagnostic, Finding, Location, Severity, pointer_join
 from aggqlint.fixes.model import Applicability, Fix
-from aggqlint.loading.inputs import Input, collect_inputs
+from aggqlint.loading.inputs import PYTHON_SUFFIX, Input, collect_inputs
 from aggqlint.loading.inputs import (
     UsageError as UsageError,  # raised by lint_paths; callers catch it here
 )
@@ -256,7 +256,7 @@ def lint_text(
 ) -> list[Diagnostic]:
     """Lint YAML or JSON text (a report definition or a bare body) without touching disk."""
     as_json = name.lower().endswith(".json")
-    if name.lower().endswith(".py"):
+    if name.lower().endswith(PYTHON_SUFFIX):
         from aggqlint.loading.python_source import parse_python
 
         source = parse_python(text, name)
